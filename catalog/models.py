@@ -1,0 +1,32 @@
+from django.db import models
+from django.urls import reverse
+
+
+class Song(models.Model):
+    """A song as the batch job keys it: normalised (artist, title).
+
+    Rows are upserted by `key` and never deleted, so primary keys stay stable across rebuilds and
+    whatever points at a song (favourites, history) keeps pointing at the same one.
+    """
+
+    key = models.BigIntegerField(unique=True, help_text="Hash of the normalised artist and title.")
+    artist = models.CharField(max_length=1000)
+    title = models.CharField(max_length=1000)
+    artist_norm = models.CharField(max_length=1000, db_index=True)
+    title_norm = models.CharField(max_length=1000)
+    playlist_count = models.PositiveIntegerField(default=0)
+    in_catalogue = models.BooleanField(
+        default=True, help_text="False once a build no longer contains the song."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["-playlist_count"], name="song_popularity")]
+
+    def __str__(self) -> str:
+        return f"{self.artist} – {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:song", args=[self.pk])
+
+    def get_artist_url(self) -> str:
+        return reverse("catalog:artist", args=[self.artist_norm])
