@@ -1,0 +1,38 @@
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from recommendations import services
+
+
+class Command(BaseCommand):
+    help = "Run the Spark job on a playlists CSV and load the songs and neighbours it finds."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--input", required=True, help="playlists CSV (any Hadoop path)")
+        parser.add_argument("--k", type=int, help="neighbours kept per song (default 20)")
+        parser.add_argument("--spark-master", help="Spark master URL (default SPARK_MASTER)")
+        parser.add_argument("--hash-tables", type=int, help="MinHashLSH hash tables")
+        parser.add_argument("--max-distance", type=float, help="MinHashLSH distance threshold")
+
+    def handle(self, *args, **options) -> None:
+        job_arguments = {
+            name.replace("_", "-"): options[name]
+            for name in ("hash_tables", "max_distance")
+            if options[name] is not None
+        }
+        build = services.build_create(
+            input_path=options["input"],
+            k=options["k"],
+            spark_master=options["spark_master"],
+            job_arguments=job_arguments,
+        )
+        self.stdout.write(f"Build {build.pk}: {build.input_path}")
+        try:
+            services.build_run(build=build, on_progress=self.stdout.write)
+        except Exception as error:
+            raise CommandError(f"Build {build.pk} failed: {error}") from error
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Build {build.pk} active: {build.song_count:,} songs, "
+                f"{build.neighbour_count:,} neighbour rows"
+            )
+        )

@@ -1,0 +1,141 @@
+"""Running the batch job as its own process with spark-submit.
+
+A separate process keeps the JVM's memory out of the web or worker process and makes the same
+command line work against any cluster manager (`--master spark://…`, `yarn`, `local[*]`).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spark
+
+JOB_PACKAGE = Path(spark.__file__).resolve().parent
+
+
+class SparkJobFailed(Exception):
+    """The job exited with an error; the message carries the tail of its output."""
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What one run of `spark/job.py` needs: the command-line options it takes, and where."""
+
+    input_path: str
+    output_dir: Path
+    master: str
+    k: int
+    driver_memory: str
+    executor_memory: str
+    max_bad_share: float
+    job_arguments: dict[str, object] = field(default_factory=dict)
+
+
+def spark_submit_executable() -> str:
+    """spark-submit from this interpreter's environment (pyspark installs it), else from PATH."""
+    beside_python = Path(sys.executable).with_name("spark-submit")
+    if beside_python.exists():
+        return str(beside_python)
+    found = shutil.which("spark-submit")
+    if not found:
+        raise SparkJobFailed("spark-submit not found: install pyspark or put Spark on PATH")
+    return found
+
+
+def package_job(destination: Path) -> Path:
+    """Zip the `spark` package so executors on any cluster can import it (--py-files)."""
+    archive = destination / "songrec_spark.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for source in sorted(JOB_PACKAGE.glob("*.py")):
+            zipped.write(source, f"spark/{source.name}")
+    return archive
+
+
+def command(options: JobOptions, archive: Path) -> list[str]:
+    """The spark-submit command line for one run."""
+    arguments = {
+        "input": options.input_path,
+        "output": str(options.output_dir),
+        "k": options.k,
+        "max-bad-share": options.max_bad_share,
+        **options.job_arguments,
+    }
+    return [
+        spark_submit_executable(),
+        "--master",
+        options.master,
+        "--driver-memory",
+        options.driver_memory,
+        "--conf",
+        f"spark.executor.memory={options.executor_memory}",
+        "--py-files",
+        str(archive),
+        str(JOB_PACKAGE / "job.py"),
+        *[item for name, value in arguments.items() for item in (f"--{name}", str(value))],
+    ]
+
+
+def run_job(
+    options: JobOptions,
+    *,
+    on_progress: Callable[[dict], None] = lambda event: None,
+    on_start: Callable[[subprocess.Popen], None] = lambda process: None,
+) -> dict:
+    """Run the job to the end and return its summary.
+
+    Each progress event the job prints is passed to `on_progress` as it arrives. Spark's own log
+    goes to `<output_dir>/spark.log`; on failure SparkJobFailed carries its last lines.
+    """
+    options.output_dir.mkdir(parents=True, exist_ok=True)
+    log_path = options.output_dir / "spark.log"
+    environment = {
+        **os.environ,
+        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+    }
+    summary: dict | None = None
+    with log_path.open("w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            command(options, package_job(options.output_dir)),
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=environment,
+            text=True,
+            encoding="utf-8",
+        )
+        on_start(process)
+        for event in _events(process.stdout, log):
+            if event.get("event") == "summary":
+                summary = event["summary"]
+            else:
+                on_progress(event)
+        returncode = process.wait()
+    if returncode != 0 or summary is None:
+        raise SparkJobFailed(
+            f"the Spark job exited with status {returncode}:\n" + log_tail(log_path)
+        )
+    return summary
+
+
+def _events(lines: Iterable[str], log) -> Iterable[dict]:
+    for line in lines:
+        kind, _, payload = line.partition(" ")
+        if kind == "PROGRESS":
+            yield json.loads(payload)
+        elif kind == "SUMMARY":
+            yield {"event": "summary", "summary": json.loads(payload)}
+        else:
+            log.write(line)
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    """The last lines of a log file, for error messages."""
+    with path.open(encoding="utf-8", errors="replace") as log:
+        return "".join(deque(log, maxlen=lines)).rstrip()
