@@ -3,6 +3,7 @@ import json
 import pytest
 
 from spark import job
+from spark.reader import TooManyMalformedLines
 from tests.playlists import write_playlists_csv
 
 # Twin A and Twin B are always together; Loner is the only song of its playlist; the rest
@@ -107,10 +108,9 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
     assert rejects == [{"line": '"x","y",z,"w","v"', "reason": "not four quoted fields"}]
 
 
-def test_too_many_bad_lines_stops_the_job_with_a_clear_message(tmp_path, capsys) -> None:
+def test_too_many_bad_lines_stops_the_job_with_a_clear_message(spark, tmp_path) -> None:
     source = write_playlists_csv(tmp_path / "bad.csv", ROWS[:2], bad=["garbage"] * 3)
-    status = job.main(
-        ["--input", str(source), "--output", str(tmp_path / "out"), "--master", "local[1]"]
-    )
-    assert status == 2
-    assert "3 of 5 lines (60.0%) are malformed" in capsys.readouterr().err
+    arguments = job.parse_args(["--input", str(source), "--output", str(tmp_path / "out")])
+    with pytest.raises(TooManyMalformedLines, match=r"3 of 5 lines \(60\.0%\) are malformed"):
+        job.run(spark, arguments)
+    assert not (tmp_path / "out" / "songs").exists()

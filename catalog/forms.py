@@ -1,0 +1,52 @@
+from typing import Any
+
+from django import forms
+
+from spark.names import match_key
+
+MAX_SEARCH_LENGTH = 200
+EMPTY_SEARCH_MESSAGE = "Type a song or an artist to search for."
+TOO_LONG_MESSAGE = "That search is too long: keep it to %(limit_value)d characters or fewer."
+
+
+def _search_field(label: str, placeholder: str, widget: type[forms.Widget]) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        error_messages={"max_length": TOO_LONG_MESSAGE},
+        widget=widget(attrs={"placeholder": placeholder, "autocomplete": "off"}),
+    )
+
+
+class SongSearchForm(forms.Form):
+    """A free-text query and/or the artist and track fields; at least one must say something."""
+
+    q = _search_field("Song or artist", "Search a song or an artist", forms.SearchInput)
+    artist = _search_field("Artist", "e.g. Simon & Garfunkel", forms.TextInput)
+    track = _search_field("Track", "e.g. The Boxer", forms.TextInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if self.errors:
+            return cleaned_data
+        # Judge emptiness the way the search will: a query of only accents or spaces matches all.
+        terms = (cleaned_data.get(name, "") for name in ("q", "artist", "track"))
+        if not any(match_key(term) for term in terms):
+            raise forms.ValidationError(EMPTY_SEARCH_MESSAGE, code="empty")
+        return cleaned_data
+
+    def description(self) -> str:
+        """The cleaned search in words, e.g. “hello” and artist “Adele”."""
+        labels = {"q": "", "artist": "artist ", "track": "track "}
+        return " and ".join(
+            f"{label}“{self.cleaned_data[name]}”"
+            for name, label in labels.items()
+            if self.cleaned_data.get(name)
+        )
+
+    def first_error(self) -> str:
+        """The first validation message, for places that show a single line."""
+        for messages in self.errors.values():
+            return str(messages[0])
+        return ""

@@ -1,0 +1,92 @@
+from django.contrib import messages
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from catalog.forms import SongSearchForm
+from catalog.models import Song
+from catalog.selectors import artist_songs, random_song, song_search
+
+SONGS_PER_PAGE = 20
+
+
+def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
+    return song_search(
+        query=form.cleaned_data["q"],
+        artist=form.cleaned_data["artist"],
+        track=form.cleaned_data["track"],
+    )
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/home.html", {"form": SongSearchForm()})
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    form = SongSearchForm(request.GET)
+    page = None
+    if form.is_valid():
+        songs = _matching_songs(form)
+        page = Paginator(songs, SONGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "catalog/search.html", {"form": form, "page": page})
+
+
+@require_safe
+def redirect_to_random_song(request: HttpRequest) -> HttpResponse:
+    song = random_song()
+    if song is None:
+        messages.info(request, "The catalogue is empty for now: there is no song to pick yet.")
+        return redirect("catalog:home")
+    return redirect(song)
+
+
+@require_safe
+def artist_detail(request: HttpRequest, artist_norm: str) -> HttpResponse:
+    songs = artist_songs(artist_norm=artist_norm)
+    # Songs come most popular first, so the first one carries the best-known spelling.
+    most_popular = songs.first()
+    if most_popular is None:
+        raise Http404("No artist by that name.")
+    page = Paginator(songs, SONGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/artist.html",
+        {"artist_name": most_popular.artist, "page": page},
+    )
+
+
+@require_safe
+def api_search(request: HttpRequest) -> JsonResponse:
+    form = SongSearchForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": form.first_error()}, status=400)
+    paginator = Paginator(_matching_songs(form), SONGS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        return JsonResponse(
+            {"error": f"page must be a whole number from 1 to {paginator.num_pages}."},
+            status=400,
+        )
+    return JsonResponse(
+        {
+            "query": form.cleaned_data["q"],
+            "page": page.number,
+            "num_pages": paginator.num_pages,
+            "count": paginator.count,
+            "results": [
+                {
+                    "id": song.pk,
+                    "artist": song.artist,
+                    "title": song.title,
+                    "playlist_count": song.playlist_count,
+                    "url": song.get_absolute_url(),
+                }
+                for song in page
+            ],
+        }
+    )

@@ -1,0 +1,262 @@
+import pytest
+from django.template.loader import render_to_string
+from django.urls import resolve, reverse
+
+from catalog.models import Song
+from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
+
+SEARCH_URL = reverse("catalog:search")
+API_SEARCH_URL = reverse("catalog:api_search")
+TOO_LONG = "a" * 1000
+
+
+def result_titles(response) -> list[str]:
+    return [song.title for song in response.context["page"]]
+
+
+# Home and layout
+
+
+def test_home_has_the_search_box_and_the_advanced_fields(client):
+    response = client.get(reverse("catalog:home"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'action="{SEARCH_URL}"' in html
+    for field in ('name="q"', 'name="artist"', 'name="track"', "<details"):
+        assert field in html
+    assert reverse("catalog:random") in html
+    assert "/static/css/site.css" in html
+
+
+# Search page
+
+
+def test_search_lists_best_matches_first(client, songs):
+    response = client.get(SEARCH_URL, {"q": "hello"})
+
+    assert response.status_code == 200
+    assert result_titles(response) == ["Hello", "Hello", "Hello, Goodbye", "Say Hello"]
+    assert [song.artist for song in response.context["page"]][:2] == ["Adele", "Lionel Richie"]
+
+
+def test_search_result_links_song_and_artist_and_shows_playlist_count(client, songs):
+    boxer = songs["boxer"]
+
+    html = client.get(SEARCH_URL, {"q": "the boxer"}).content.decode()
+
+    assert f'href="{boxer.get_absolute_url()}"' in html
+    assert f'href="{boxer.get_artist_url()}"' in html
+    assert "Simon &amp; Garfunkel" in html
+    assert "250 playlists" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "beyonce"}, ["Halo"]),
+        ({"q": "SIMON AND garfunkel"}, ["The Sound of Silence", "The Boxer"]),
+        ({"artist": "simon & GARFUNKEL", "track": "boxer"}, ["The Boxer"]),
+        ({"track": "hello"}, ["Hello", "Hello", "Hello, Goodbye", "Say Hello"]),
+    ],
+)
+def test_search_by_query_or_fields_ignores_case_accents_and_ampersands(
+    client, songs, params, expected
+):
+    assert result_titles(client.get(SEARCH_URL, params)) == expected
+
+
+def test_search_paginates_twenty_per_page_keeping_the_query(client, prolific_songs):
+    first = client.get(SEARCH_URL, {"q": "prolific"})
+    last = client.get(SEARCH_URL, {"q": "prolific", "page": 3})
+
+    assert first.context["page"].paginator.count == 45
+    assert result_titles(first) == [f"Track {n:02d}" for n in range(1, 21)]
+    assert result_titles(last) == [f"Track {n:02d}" for n in range(41, 46)]
+    assert 'href="?q=prolific&amp;page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(("page", "expected_number"), [("99", 3), ("abc", 1), ("0", 3)])
+def test_search_page_out_of_range_shows_a_real_page(client, prolific_songs, page, expected_number):
+    response = client.get(SEARCH_URL, {"q": "prolific", "page": page})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == expected_number
+
+
+@pytest.mark.parametrize("params", [{}, {"q": ""}, {"q": "   ", "artist": " "}, {"q": "\u0301"}])
+def test_empty_search_asks_for_a_song_or_artist(client, songs, params):
+    response = client.get(SEARCH_URL, params)
+
+    assert response.status_code == 200
+    assert "Type a song or an artist" in response.content.decode()
+    assert response.context["page"] is None
+
+
+@pytest.mark.parametrize("field", ["q", "artist", "track"])
+def test_overlong_search_gets_a_friendly_message(client, songs, field):
+    response = client.get(SEARCH_URL, {field: TOO_LONG})
+
+    assert response.status_code == 200
+    assert "That search is too long" in response.content.decode()
+    assert response.context["page"] is None
+
+
+def test_search_without_results_says_so(client, songs):
+    html = client.get(SEARCH_URL, {"q": "zzz", "artist": "adele"}).content.decode()
+
+    assert "No songs match “zzz” and artist “adele”." in html
+
+
+def test_search_results_escape_names(client, script_song):
+    response = client.get(SEARCH_URL, {"q": "script alert"})
+
+    assert result_titles(response) == [SCRIPT_TAG]
+    html = response.content.decode()
+    assert SCRIPT_TAG not in html
+    assert ESCAPED_SCRIPT_TAG in html
+
+
+# Random song
+
+
+def test_random_redirects_to_a_song_in_the_catalogue(client, songs):
+    response = client.get(reverse("catalog:random"))
+
+    assert response.status_code == 302
+    match = resolve(response.url)
+    assert match.view_name == "recommendations:song"
+    assert Song.objects.get(pk=match.kwargs["pk"]).in_catalogue
+    assert client.get(response.url).status_code == 200
+
+
+def test_random_with_an_empty_catalogue_goes_home_with_a_message(client, db):
+    response = client.get(reverse("catalog:random"), follow=True)
+
+    assert response.redirect_chain == [(reverse("catalog:home"), 302)]
+    assert "The catalogue is empty" in response.content.decode()
+
+
+# Artist page
+
+
+def test_artist_page_lists_the_artists_songs_under_its_best_known_spelling(client, songs):
+    create_song("Beyonce", "Single Ladies", 100)  # same artist_norm as "Beyoncé" (400)
+
+    response = client.get(songs["halo"].get_artist_url())
+
+    assert response.status_code == 200
+    assert response.context["artist_name"] == "Beyoncé"
+    assert result_titles(response) == ["Halo", "Single Ladies"]
+    assert "<h1>Beyoncé</h1>" in response.content.decode()
+
+
+def test_artist_page_is_paginated(client, prolific_songs):
+    url = prolific_songs[0].get_artist_url()
+
+    assert result_titles(client.get(url))[0] == "Track 01"
+    assert result_titles(client.get(url, {"page": 3})) == [f"Track {n:02d}" for n in range(41, 46)]
+
+
+def test_unknown_artist_is_a_404_page(client, songs):
+    response = client.get(reverse("catalog:artist", args=["nobody at all"]))
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We couldn't find that page" in html
+    assert "/static/css/site.css" in html
+
+
+def test_artist_page_escapes_names(client, script_song):
+    response = client.get(script_song.get_artist_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SCRIPT_TAG not in html
+    assert ESCAPED_SCRIPT_TAG in html
+
+
+# Error pages
+
+
+def test_500_page_renders_without_a_request():
+    html = render_to_string("500.html")
+
+    assert "Something went wrong" in html
+    assert "/static/css/site.css" in html
+
+
+# Search API
+
+
+def test_api_search_returns_ranked_results(client, songs):
+    response = client.get(API_SEARCH_URL, {"q": "hello"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert {key: body[key] for key in ("query", "page", "num_pages", "count")} == {
+        "query": "hello",
+        "page": 1,
+        "num_pages": 1,
+        "count": 4,
+    }
+    adele = songs["adele_hello"]
+    assert body["results"][0] == {
+        "id": adele.pk,
+        "artist": "Adele",
+        "title": "Hello",
+        "playlist_count": 50,
+        "url": adele.get_absolute_url(),
+    }
+    assert [result["title"] for result in body["results"]] == [
+        "Hello",
+        "Hello",
+        "Hello, Goodbye",
+        "Say Hello",
+    ]
+
+
+def test_api_search_accepts_artist_and_track_fields_and_pages(client, prolific_songs):
+    body = client.get(API_SEARCH_URL, {"artist": "PROLIFIC band", "page": 3}).json()
+
+    assert (body["page"], body["num_pages"], body["count"]) == (3, 3, 45)
+    assert [result["title"] for result in body["results"]] == [
+        f"Track {n:02d}" for n in range(41, 46)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "Type a song or an artist"),
+        ({"q": "  "}, "Type a song or an artist"),
+        ({"q": TOO_LONG}, "That search is too long"),
+        ({"q": "hello", "track": TOO_LONG}, "That search is too long"),
+        ({"q": "hello", "page": "abc"}, "page must be a whole number"),
+        ({"q": "hello", "page": "0"}, "page must be a whole number"),
+        ({"q": "hello", "page": "2"}, "page must be a whole number"),
+    ],
+)
+def test_api_search_rejects_bad_input_with_a_json_400(client, songs, params, message):
+    response = client.get(API_SEARCH_URL, params)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert message in response.json()["error"]
+
+
+def test_api_search_returns_names_unchanged_as_json(client, script_song):
+    response = client.get(API_SEARCH_URL, {"q": "script"})
+
+    assert response["Content-Type"] == "application/json"
+    result = response.json()["results"][0]
+    assert (result["artist"], result["title"]) == (SCRIPT_TAG, SCRIPT_TAG)
+
+
+def test_search_and_artist_pages_query_a_fixed_number_of_times(
+    client, prolific_songs, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(2):  # count, then one page with its songs
+        client.get(SEARCH_URL, {"q": "prolific"})
+    with django_assert_max_num_queries(3):  # best-known spelling, count, page
+        client.get(prolific_songs[0].get_artist_url())
