@@ -1,6 +1,7 @@
 """The batch job: playlists CSV → songs and their nearest neighbours, as Parquet plus a summary.
 
-Run it with `spark-submit spark/job.py --input … --output …` (any --master) or `python -m spark.job`.
+Run it with `spark-submit spark/job.py --input … --output …` (any --master)
+or `python -m spark.job`.
 Progress goes to stdout as lines `PROGRESS {json}`; the summary is written to
 `<output>/summary.json` and also printed as the last line, `SUMMARY {json}`.
 """

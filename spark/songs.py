@@ -43,7 +43,11 @@ def spellings(occurrences: DataFrame) -> DataFrame:
 def memberships(occurrences: DataFrame, spellings: DataFrame) -> DataFrame:
     """Distinct (`song_key`, `playlist_id`) pairs: which playlists each song is in."""
     keys = spellings.select("artistname", "trackname", "song_key")
-    return occurrences.join(keys, ["artistname", "trackname"]).select("song_key", "playlist_id").distinct()
+    return (
+        occurrences.join(keys, ["artistname", "trackname"])
+        .select("song_key", "playlist_id")
+        .distinct()
+    )
 
 
 def songs(spellings: DataFrame, memberships: DataFrame) -> DataFrame:
