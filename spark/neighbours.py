@@ -61,5 +61,5 @@ def top_k(pairs: DataFrame, k: int) -> DataFrame:
     return (
         pairs.withColumn("rank", F.row_number().over(order))
         .filter(F.col("rank") <= k)
-        .select("song_key", "neighbour_key", F.col("similarity").cast("float"), "rank")
+        .select("song_key", "neighbour_key", F.col("similarity").cast("double"), "rank")
     )

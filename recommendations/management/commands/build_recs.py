@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations import services
+from recommendations.selectors import active_build
 
 
 class Command(BaseCommand):
@@ -12,8 +13,16 @@ class Command(BaseCommand):
         parser.add_argument("--spark-master", help="Spark master URL (default SPARK_MASTER)")
         parser.add_argument("--hash-tables", type=int, help="MinHashLSH hash tables")
         parser.add_argument("--max-distance", type=float, help="MinHashLSH distance threshold")
+        parser.add_argument(
+            "--if-no-active-build",
+            action="store_true",
+            help="do nothing when the site already serves a build (for the quick start)",
+        )
 
     def handle(self, *args, **options) -> None:
+        if options["if_no_active_build"] and (build := active_build()):
+            self.stdout.write(f"Build {build.pk} is active already; nothing to do.")
+            return
         job_arguments = {
             name.replace("_", "-"): options[name]
             for name in ("hash_tables", "max_distance")

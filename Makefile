@@ -1,0 +1,45 @@
+# songrec: `make run` sets up and serves the site on embedded defaults; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAMPLE_ROWS ?= 50000
+SAMPLE := data/sample-$(SAMPLE_ROWS).csv
+TEST_DATABASE_URL ?= postgres://postgres:postgres@localhost:5432/songrec
+
+.PHONY: run test lint format sample services clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+$(SAMPLE): | $(BIN)/.installed
+	$(BIN)/python -m spark.synthetic --rows $(SAMPLE_ROWS) --seed 1 --planted 5 --out $@
+
+sample: $(SAMPLE)
+
+## Generate a sample, build recommendations with Spark, serve http://127.0.0.1:8000
+run: $(BIN)/.installed $(SAMPLE)
+	.ci/ensure-services java
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py build_recs --input $(SAMPLE) --if-no-active-build
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Lint, then the whole test suite against PostgreSQL and Redis (started if not running)
+test: $(BIN)/.installed
+	.ci/ensure-services
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf data/builds staticfiles .pytest_cache .ruff_cache
