@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres:postgres@localhost:5432/songrec
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet ".[dev]"
 	touch $@
 
 $(SAMPLE): | $(BIN)/.installed

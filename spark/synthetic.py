@@ -476,6 +476,7 @@ def generate(
     song_seen = np.zeros(cat.artist_of.size, dtype=bool)
     n_users = n_playlists = n_malformed = 0
     k, taste_p = len(cat.genres), cat.weight**0.8 / (cat.weight**0.8).sum()
+    Path(out_path).parent.mkdir(parents=True, exist_ok=True)
     with open(out_path, "wb", buffering=1 << 22) as out:
         out.write(HEADER)
         for u in range(len(first) - 1):
