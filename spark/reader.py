@@ -44,8 +44,7 @@ def parse_lines(lines: DataFrame) -> tuple[DataFrame, DataFrame]:
         "line", F.col("line").rlike(RECORD_PATTERN).alias("well_formed"), *fields
     ).withColumn(
         "reason",
-        F.when(~F.col("well_formed"), F.lit("not four quoted fields"))
-        .when(
+        F.when(~F.col("well_formed"), F.lit("not four quoted fields")).when(
             F.greatest(*[F.length(name) == 0 for name in COLUMNS]),
             F.lit("empty field"),
         ),

@@ -4,27 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Song',
+            name="Song",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.BigIntegerField(help_text='Hash of the normalised artist and title.', unique=True)),
-                ('artist', models.CharField(max_length=1000)),
-                ('title', models.CharField(max_length=1000)),
-                ('artist_norm', models.CharField(db_index=True, max_length=1000)),
-                ('title_norm', models.CharField(max_length=1000)),
-                ('playlist_count', models.PositiveIntegerField(default=0)),
-                ('in_catalogue', models.BooleanField(default=True, help_text='False once a build no longer contains the song.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "key",
+                    models.BigIntegerField(
+                        help_text="Hash of the normalised artist and title.", unique=True
+                    ),
+                ),
+                ("artist", models.CharField(max_length=1000)),
+                ("title", models.CharField(max_length=1000)),
+                ("artist_norm", models.CharField(db_index=True, max_length=1000)),
+                ("title_norm", models.CharField(max_length=1000)),
+                ("playlist_count", models.PositiveIntegerField(default=0)),
+                (
+                    "in_catalogue",
+                    models.BooleanField(
+                        default=True, help_text="False once a build no longer contains the song."
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['-playlist_count'], name='song_popularity')],
+                "indexes": [models.Index(fields=["-playlist_count"], name="song_popularity")],
             },
         ),
     ]

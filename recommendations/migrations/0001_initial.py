@@ -5,50 +5,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Build',
+            name="Build",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('running', 'Running'), ('loading', 'Loading'), ('complete', 'Complete'), ('failed', 'Failed')], default='pending', max_length=16)),
-                ('is_active', models.BooleanField(default=False, help_text='The build the site serves.')),
-                ('input_path', models.CharField(max_length=1000)),
-                ('output_path', models.CharField(blank=True, max_length=1000)),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('summary', models.JSONField(blank=True, default=dict, help_text="The job's JSON summary.")),
-                ('stage', models.CharField(blank=True, max_length=64)),
-                ('song_count', models.PositiveIntegerField(blank=True, null=True)),
-                ('neighbour_count', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('timings', models.JSONField(blank=True, default=dict, help_text='Seconds per stage.')),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("running", "Running"),
+                            ("loading", "Loading"),
+                            ("complete", "Complete"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(default=False, help_text="The build the site serves."),
+                ),
+                ("input_path", models.CharField(max_length=1000)),
+                ("output_path", models.CharField(blank=True, max_length=1000)),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                (
+                    "summary",
+                    models.JSONField(blank=True, default=dict, help_text="The job's JSON summary."),
+                ),
+                ("stage", models.CharField(blank=True, max_length=64)),
+                ("song_count", models.PositiveIntegerField(blank=True, null=True)),
+                ("neighbour_count", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "timings",
+                    models.JSONField(blank=True, default=dict, help_text="Seconds per stage."),
+                ),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_active', True)), fields=('is_active',), name='one_active_build')],
+                "ordering": ["-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_active", True)),
+                        fields=("is_active",),
+                        name="one_active_build",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Neighbour',
+            name="Neighbour",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('similarity', models.FloatField()),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('build', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='neighbours', to='recommendations.build')),
-                ('neighbour', models.ForeignKey(db_column='neighbour_key', on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.song', to_field='key')),
-                ('song', models.ForeignKey(db_column='song_key', on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.song', to_field='key')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("similarity", models.FloatField()),
+                ("rank", models.PositiveSmallIntegerField()),
+                (
+                    "build",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="neighbours",
+                        to="recommendations.build",
+                    ),
+                ),
+                (
+                    "neighbour",
+                    models.ForeignKey(
+                        db_column="neighbour_key",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.song",
+                        to_field="key",
+                    ),
+                ),
+                (
+                    "song",
+                    models.ForeignKey(
+                        db_column="song_key",
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="catalog.song",
+                        to_field="key",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['build', 'song', 'rank'], name='neighbour_lookup')],
+                "indexes": [
+                    models.Index(fields=["build", "song", "rank"], name="neighbour_lookup")
+                ],
             },
         ),
     ]
