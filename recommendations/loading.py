@@ -6,20 +6,23 @@ transaction so the site switches to new data all at once.
 """
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv
 import pyarrow.dataset
 from django.db import connection
 
 from catalog.models import Song
-from recommendations.models import Neighbour
+from recommendations import storage
 
 SONG_COLUMNS = ("key", "artist", "title", "artist_norm", "title_norm", "playlist_count")
 NEIGHBOUR_COLUMNS = ("song_key", "neighbour_key", "similarity", "rank")
 BATCH_ROWS = 50_000
+HISTOGRAM_BINS = 20
 
 
 def _batches(directory: Path, columns: tuple[str, ...]) -> Iterator[pa.RecordBatch]:
@@ -85,16 +88,42 @@ def load_songs(songs_dir: Path) -> int:
     return loaded
 
 
-def load_neighbours(neighbours_dir: Path, *, build_id: int) -> int:
-    """Insert the output's neighbour rows under `build_id`; returns how many."""
+@dataclass
+class NeighbourLoad:
+    """What a neighbour load wrote: the row count and a histogram of similarities."""
+
+    rows: int = 0
+    histogram: list[int] = field(default_factory=lambda: [0] * HISTOGRAM_BINS)
+
+
+def load_neighbours(
+    neighbours_dir: Path, *, build_id: int, on_batch: Callable[[int], None] = lambda rows: None
+) -> NeighbourLoad:
+    """Write the output's neighbour rows into the build's own space (see `storage`).
+
+    `on_batch` is called with the rows loaded so far after every batch; raising from it stops
+    the load (the caller's transaction then rolls everything back).
+    """
+    result = NeighbourLoad()
 
     def with_build(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         for batch in batches:
-            build_column = pa.array([build_id] * batch.num_rows, pa.int64())
+            similarities = batch.column("similarity").to_numpy()
+            counts, _ = np.histogram(similarities, bins=HISTOGRAM_BINS, range=(0.0, 1.0))
+            result.histogram = [a + int(b) for a, b in zip(result.histogram, counts, strict=True)]
+            build_column = pa.array(np.full(batch.num_rows, build_id, dtype=np.int64))
             yield pa.RecordBatch.from_arrays(
                 [build_column, *batch.columns], names=["build_id", *batch.schema.names]
             )
+            result.rows += batch.num_rows
+            on_batch(result.rows)
 
+    storage.prepare(build_id)
     columns = ("build_id", *NEIGHBOUR_COLUMNS)
-    batches = with_build(_batches(neighbours_dir, NEIGHBOUR_COLUMNS))
-    return _bulk_load(Neighbour._meta.db_table, columns, batches)
+    _bulk_load(
+        storage.build_table(build_id),
+        columns,
+        with_build(_batches(neighbours_dir, NEIGHBOUR_COLUMNS)),
+    )
+    storage.attach(build_id)
+    return result

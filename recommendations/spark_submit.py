@@ -4,11 +4,16 @@ A separate process keeps the JVM's memory out of the web or worker process and m
 command line work against any cluster manager (`--master spark://…`, `yarn`, `local[*]`).
 """
 
+import contextlib
+import ctypes
+import ctypes.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -18,10 +23,23 @@ from pathlib import Path
 import spark
 
 JOB_PACKAGE = Path(spark.__file__).resolve().parent
+PR_SET_PDEATHSIG = 1
+STOP_POLL_SECONDS = 1.0
 
 
 class SparkJobFailed(Exception):
     """The job exited with an error; the message carries the tail of its output."""
+
+
+class SparkJobCancelled(Exception):
+    """The job was stopped on request."""
+
+
+def _die_with_parent() -> None:
+    # If the process that started the job dies (a killed worker), the kernel kills the job too
+    # instead of leaving an orphaned JVM computing for nobody.
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @dataclass(frozen=True)
@@ -87,11 +105,14 @@ def run_job(
     *,
     on_progress: Callable[[dict], None] = lambda event: None,
     on_start: Callable[[subprocess.Popen], None] = lambda process: None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> dict:
     """Run the job to the end and return its summary.
 
-    Each progress event the job prints is passed to `on_progress` as it arrives. Spark's own log
-    goes to `<output_dir>/spark.log`; on failure SparkJobFailed carries its last lines.
+    Each progress event the job prints is passed to `on_progress` as it arrives. `should_stop` is
+    asked every STOP_POLL_SECONDS from another thread; when it answers True the job's whole
+    process group is killed and SparkJobCancelled raised. Spark's own log goes to
+    `<output_dir>/spark.log`; on failure SparkJobFailed carries its last lines.
     """
     options.output_dir.mkdir(parents=True, exist_ok=True)
     log_path = options.output_dir / "spark.log"
@@ -109,19 +130,52 @@ def run_job(
             env=environment,
             text=True,
             encoding="utf-8",
+            start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         on_start(process)
-        for event in _events(process.stdout, log):
-            if event.get("event") == "summary":
-                summary = event["summary"]
-            else:
-                on_progress(event)
-        returncode = process.wait()
+        stopped = threading.Event()
+        watcher = threading.Thread(
+            target=_stop_when_asked, args=(process, should_stop, stopped), daemon=True
+        )
+        watcher.start()
+        try:
+            for event in _events(process.stdout, log):
+                if event.get("event") == "summary":
+                    summary = event["summary"]
+                else:
+                    on_progress(event)
+            returncode = process.wait()
+        finally:
+            if process.poll() is None:
+                _kill_group(process)
+            process.stdout.close()
+            watcher.join()
+    if stopped.is_set():
+        raise SparkJobCancelled("the Spark job was cancelled")
     if returncode != 0 or summary is None:
         raise SparkJobFailed(
             f"the Spark job exited with status {returncode}:\n" + log_tail(log_path)
         )
     return summary
+
+
+def _stop_when_asked(
+    process: subprocess.Popen, should_stop: Callable[[], bool], stopped: threading.Event
+) -> None:
+    while process.poll() is None:
+        if should_stop():
+            stopped.set()
+            _kill_group(process)
+            return
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=STOP_POLL_SECONDS)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _events(lines: Iterable[str], log) -> Iterable[dict]:

@@ -79,6 +79,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
 
+# Who runs builds started from the admin or `build_recs --async`: "celery" (workers, Redis as
+# broker) or "process" (a detached `manage.py build_recs` process: the quick start, no Redis).
+SONGREC_BUILD_RUNNER = env.str("SONGREC_BUILD_RUNNER", default="process")
+
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged task after this long; it must outlast the longest build, or
+# a second worker would start the same build while the first still runs it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=12 * 3600)
+}
+CELERY_TASK_IGNORE_RESULT = True
+
 # The batch job. SPARK_MASTER is any master spark-submit accepts: local[*], spark://host:7077, yarn.
 SPARK_MASTER = env.str("SPARK_MASTER", default="local[*]")
 SPARK_DRIVER_MEMORY = env.str("SPARK_DRIVER_MEMORY", default="4g")

@@ -3,10 +3,18 @@
 import pytest
 
 from catalog.models import Song
+from recommendations import storage
 from recommendations.models import Build, Neighbour
 from tests.catalog.conftest import SCRIPT_TAG, create_song
 
 SAME_ARTIST_RANKS = (2, 5)
+
+
+def store_neighbours(rows: list[Neighbour]) -> list[Neighbour]:
+    """Insert neighbour rows, giving each build its partition first (PostgreSQL)."""
+    for build_id in {row.build_id for row in rows}:
+        storage.add_partition(build_id)
+    return Neighbour.objects.bulk_create(rows)
 
 
 @pytest.fixture
@@ -49,14 +57,14 @@ def neighbours(active_build: Build, seed_song: Song) -> list[Neighbour]:
             rank=1,
         )
     )
-    return Neighbour.objects.bulk_create(rows)
+    return store_neighbours(rows)
 
 
 @pytest.fixture
 def script_song_with_neighbour(active_build: Build, seed_song: Song) -> Song:
     """A song named with a script tag, recommended for the seed song and recommending it back."""
     script_song = create_song(SCRIPT_TAG, SCRIPT_TAG, 7)
-    Neighbour.objects.bulk_create(
+    store_neighbours(
         [
             Neighbour(
                 build=active_build, song=seed_song, neighbour=script_song, similarity=0.5, rank=1
