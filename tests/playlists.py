@@ -2,6 +2,22 @@
 
 from pathlib import Path
 
+# Two small editions of a playlists file. Twin A and Twin B always appear together.
+FIRST = [
+    ("ann", "The Twins", "Twin A", "Starred"),
+    ("ann", "The Twins", "Twin B", "Starred"),
+    ("ann", "Rock Band", "Anthem", "Starred"),
+    ("ben", "The Twins", "Twin A", "Starred"),
+    ("ben", "The Twins", "Twin B", "Starred"),
+    ("ben", "Rock Band", "Anthem", "Road trip"),
+    ("ben", "Rock Band", "Encore", "Road trip"),
+    ("ben", "Gone Soon", "Old Hit", "Road trip"),
+]
+# The same playlists a month later: "Old Hit" has gone, "New Hit" arrived.
+SECOND = [row for row in FIRST if row[2] != "Old Hit"] + [
+    ("ben", "Fresh Face", "New Hit", "Road trip"),
+]
+
 
 def write_playlists_csv(
     path: Path, rows: list[tuple[str, str, str, str]], bad: tuple[str, ...] = ()

@@ -6,22 +6,7 @@ from django.core.management import CommandError, call_command
 from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
-from tests.playlists import write_playlists_csv
-
-FIRST = [
-    ("ann", "The Twins", "Twin A", "Starred"),
-    ("ann", "The Twins", "Twin B", "Starred"),
-    ("ann", "Rock Band", "Anthem", "Starred"),
-    ("ben", "The Twins", "Twin A", "Starred"),
-    ("ben", "The Twins", "Twin B", "Starred"),
-    ("ben", "Rock Band", "Anthem", "Road trip"),
-    ("ben", "Rock Band", "Encore", "Road trip"),
-    ("ben", "Gone Soon", "Old Hit", "Road trip"),
-]
-# The same playlists a month later: "Old Hit" has gone, "New Hit" arrived.
-SECOND = [row for row in FIRST if row[2] != "Old Hit"] + [
-    ("ben", "Fresh Face", "New Hit", "Road trip"),
-]
+from tests.playlists import FIRST, SECOND, write_playlists_csv
 
 
 @pytest.fixture(autouse=True)
