@@ -5,7 +5,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Favourite, HistoryEntry, LoginFailure
@@ -29,7 +28,6 @@ def song_unfavourite(*, user: AbstractBaseUser, song: Song) -> bool:
     return deleted > 0
 
 
-@transaction.atomic
 def _history_record(*, user: AbstractBaseUser, kind: str, **fields: object) -> HistoryEntry:
     # The next page of the same search, a reload or the same-artist toggle repeat the newest
     # entry: move it to now rather than filling the history with copies.

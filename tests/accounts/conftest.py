@@ -18,6 +18,12 @@ from tests.catalog.conftest import create_song
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Hashing as in production costs a good fraction of a second per log-in on two cores."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def alice(db) -> User:
     return User.objects.create_user("alice", "alice@example.com", PASSWORD)
