@@ -69,7 +69,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned_data = super().clean()
         except forms.ValidationError:
-            services.login_failure_record(username=username[:150], address=address)
+            services.login_failure_record(username=username, address=address)
             raise
-        services.login_failures_clear(username=username)
+        # Only a real success clears the count: a post without a password raises nothing here.
+        if self.get_user() is not None:
+            services.login_failures_clear(username=username)
         return cleaned_data

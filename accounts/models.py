@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from catalog.forms import MAX_SEARCH_LENGTH
 from catalog.models import Song
 
 
@@ -52,9 +53,9 @@ class HistoryEntry(models.Model):
         blank=True,
         help_text="The song opened (views only).",
     )
-    query = models.CharField(max_length=200, blank=True)
-    artist = models.CharField(max_length=200, blank=True)
-    track = models.CharField(max_length=200, blank=True)
+    query = models.CharField(max_length=MAX_SEARCH_LENGTH, blank=True)
+    artist = models.CharField(max_length=MAX_SEARCH_LENGTH, blank=True)
+    track = models.CharField(max_length=MAX_SEARCH_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -81,9 +81,8 @@ def login_failure_record(*, username: str, address: str | None) -> LoginFailure:
     now = timezone.now()
     window = timedelta(minutes=settings.SONGREC_LOGIN_LOCKOUT_MINUTES)
     LoginFailure.objects.filter(created_at__lte=now - window).delete()
-    return LoginFailure.objects.create(
-        username=username.casefold(), address=address, created_at=now
-    )
+    key = username.casefold()[: LoginFailure._meta.get_field("username").max_length]
+    return LoginFailure.objects.create(username=key, address=address, created_at=now)
 
 
 def login_failures_clear(*, username: str) -> None:

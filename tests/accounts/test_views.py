@@ -247,6 +247,17 @@ def test_repeated_failures_from_one_address_lock_it_for_every_account(alice, bob
     assert neighbour.post(LOGIN_URL, {"username": "bob", "password": PASSWORD}).status_code == 302
 
 
+def test_a_post_without_a_password_neither_counts_nor_resets(client, alice, lockout_settings):
+    for _ in range(2):
+        client.post(LOGIN_URL, {"username": "alice", "password": "x"})
+    client.post(LOGIN_URL, {"username": "alice", "password": ""})
+    client.post(LOGIN_URL, {"username": "alice", "password": "x"})
+
+    refused = client.post(LOGIN_URL, {"username": "alice", "password": PASSWORD})
+
+    assert refused.status_code == 429
+
+
 def test_a_successful_log_in_resets_the_accounts_count(client, alice, lockout_settings):
     for _ in range(2):
         client.post(LOGIN_URL, {"username": "alice", "password": "x"})
