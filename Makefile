@@ -26,7 +26,7 @@ run: $(BIN)/.installed $(SAMPLE)
 	$(BIN)/python manage.py build_recs --input $(SAMPLE) --if-no-active-build
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Lint, then the whole test suite against PostgreSQL and Redis (started if not running)
+## Lint, then the whole test suite against PostgreSQL, Redis and Chromium (installed/started if missing)
 test: $(BIN)/.installed
 	.ci/ensure-services
 	$(BIN)/ruff check .

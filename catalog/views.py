@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from catalog.forms import SongSearchForm
 from catalog.models import Song
 from catalog.selectors import artist_songs, random_song, song_search
+from catalog.signals import song_search_done
 
 SONGS_PER_PAGE = 20
 
@@ -32,6 +33,13 @@ def search(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         songs = _matching_songs(form)
         page = Paginator(songs, SONGS_PER_PAGE).get_page(request.GET.get("page"))
+        song_search_done.send(
+            sender=search,
+            request=request,
+            query=form.cleaned_data["q"],
+            artist=form.cleaned_data["artist"],
+            track=form.cleaned_data["track"],
+        )
     return render(request, "catalog/search.html", {"form": form, "page": page})
 
 

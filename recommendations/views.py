@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.models import Song
 from recommendations.selectors import active_build, recommendations_for_song
+from recommendations.signals import song_page_viewed
 
 RECOMMENDATIONS_SHOWN = 10
 
@@ -11,6 +12,7 @@ RECOMMENDATIONS_SHOWN = 10
 @require_safe
 def song_detail(request: HttpRequest, pk: int) -> HttpResponse:
     song = get_object_or_404(Song, pk=pk)
+    song_page_viewed.send(sender=song_detail, request=request, song=song)
     # Anything but an explicit "1" keeps the default, so a hand-edited URL still renders.
     include_same_artist = request.GET.get("same_artist") == "1"
     recommendations = list(

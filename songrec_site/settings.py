@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "catalog",
     "recommendations",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.accounts",
             ],
         },
     },
@@ -67,6 +69,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:for_you"
+LOGOUT_REDIRECT_URL = "catalog:home"
+
+# Failed log-ins, counted in the database per account name and per client address: past either
+# limit within the window, log-ins for that account or from that address are refused until the
+# window has moved past the failures.
+SONGREC_LOGIN_FAILURES_PER_ACCOUNT = env.int("SONGREC_LOGIN_FAILURES_PER_ACCOUNT", default=5)
+SONGREC_LOGIN_FAILURES_PER_ADDRESS = env.int("SONGREC_LOGIN_FAILURES_PER_ADDRESS", default=20)
+SONGREC_LOGIN_LOCKOUT_MINUTES = env.int("SONGREC_LOGIN_LOCKOUT_MINUTES", default=15)
+
+# Password reset e-mail. EMAIL_URL: consolemail:// (printed; the default),
+# smtp+tls://user:password@host:587 or smtp+ssl://user:password@host:465 (percent-encoded).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="songrec <noreply@localhost>")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("catalog.urls")),
     path("", include("recommendations.urls")),
+    path("", include("accounts.urls")),
 ]

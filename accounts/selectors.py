@@ -1,0 +1,189 @@
+"""Reads of a user's favourites, history and recommendations, and of log-in lockouts."""
+
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Favourite, HistoryEntry, LoginFailure
+from catalog.models import Song
+from recommendations.models import Build, Neighbour
+from recommendations.selectors import active_build
+
+FAVOURITE_WEIGHT = 1.0
+# Opening a song page says less than keeping the song.
+VIEW_WEIGHT = 0.5
+RECENT_VIEWS_COUNTED = 20
+
+
+def favourites_for_user(*, user: AbstractBaseUser) -> QuerySet[Favourite]:
+    """The user's favourites, newest first, each with its song loaded."""
+    return Favourite.objects.filter(user=user).select_related("song").order_by("-created_at", "-pk")
+
+
+def favourite_keys(*, user: AbstractBaseUser) -> set[int]:
+    """Keys of every song the user keeps, for marking hearts."""
+    return set(Favourite.objects.filter(user=user).values_list("song_id", flat=True))
+
+
+def history_for_user(*, user: AbstractBaseUser) -> QuerySet[HistoryEntry]:
+    """The user's searches and song views, newest first, with the songs of views loaded."""
+    return (
+        HistoryEntry.objects.filter(user=user).select_related("song").order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class ForYou:
+    """One recommendation for a user.
+
+    `because` is the song of theirs that contributes most to `score` (the summed similarity of
+    the recommended song to their favourites and, at a lower weight, their recent views);
+    `because_favourite` says whether it is a favourite or a song they opened; `seed_count` is how
+    many of their songs it neighbours.
+    """
+
+    song: Song
+    score: float
+    because: Song
+    because_favourite: bool
+    seed_count: int
+
+
+def for_you(*, user: AbstractBaseUser, limit: int = 20) -> list[ForYou]:
+    """Songs to recommend to `user` from the active build, best first; [] for no seeds.
+
+    Seeds are the user's favourites (weight 1) and their last RECENT_VIEWS_COUNTED distinct song
+    views that are not favourites (weight VIEW_WEIGHT). A song's score is the sum over seeds of
+    seed weight × similarity of their Neighbour rows; songs already favourited are left out.
+    Two queries: the ranking (one GROUP BY over the seeds' neighbour rows), then the songs.
+    """
+    favourite_table = Favourite._meta.db_table
+    history_table = HistoryEntry._meta.db_table
+    neighbour_table = Neighbour._meta.db_table
+    build_table = Build._meta.db_table
+    # Each seed reads only its own neighbour rows through the (build, song, …) index, so the
+    # cost follows the user's seed count, not the size of the neighbour table.
+    sql = f"""
+        WITH seed AS (
+            SELECT song_key, CAST(%(favourite_weight)s AS DOUBLE PRECISION) AS weight
+            FROM {favourite_table} WHERE user_id = %(user_id)s
+            UNION ALL
+            SELECT song_key, CAST(%(view_weight)s AS DOUBLE PRECISION) FROM (
+                SELECT h.song_key FROM {history_table} h
+                WHERE h.user_id = %(user_id)s AND h.kind = %(view)s AND NOT EXISTS (
+                    SELECT 1 FROM {favourite_table} f
+                    WHERE f.user_id = %(user_id)s AND f.song_key = h.song_key
+                )
+                GROUP BY h.song_key ORDER BY MAX(h.created_at) DESC LIMIT %(recent_views)s
+            ) recent
+        ),
+        contribution AS (
+            SELECT n.neighbour_key, n.song_key AS seed_key, seed.weight,
+                   n.similarity * seed.weight AS score
+            FROM seed JOIN {neighbour_table} n ON n.song_key = seed.song_key
+            WHERE n.build_id = (SELECT id FROM {build_table} WHERE is_active)
+              AND NOT EXISTS (
+                  SELECT 1 FROM {favourite_table} f
+                  WHERE f.user_id = %(user_id)s AND f.song_key = n.neighbour_key
+              )
+        ),
+        ranked AS (
+            SELECT neighbour_key, SUM(score) AS score, COUNT(*) AS seed_count
+            FROM contribution GROUP BY neighbour_key
+            ORDER BY score DESC, neighbour_key LIMIT %(limit)s
+        ),
+        reason AS (
+            SELECT c.neighbour_key, c.seed_key, c.weight, ROW_NUMBER() OVER (
+                PARTITION BY c.neighbour_key ORDER BY c.score DESC, c.seed_key
+            ) AS position
+            FROM contribution c JOIN ranked r ON r.neighbour_key = c.neighbour_key
+        )
+        SELECT r.neighbour_key, r.score, r.seed_count, reason.seed_key, reason.weight
+        FROM ranked r JOIN reason
+          ON reason.neighbour_key = r.neighbour_key AND reason.position = 1
+        ORDER BY r.score DESC, r.neighbour_key
+    """
+    parameters = {
+        "user_id": user.pk,
+        "favourite_weight": FAVOURITE_WEIGHT,
+        "view_weight": VIEW_WEIGHT,
+        "view": HistoryEntry.Kind.VIEW,
+        "recent_views": RECENT_VIEWS_COUNTED,
+        "limit": limit,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    keys = {key for row in rows for key in (row[0], row[3])}
+    songs = Song.objects.in_bulk(keys, field_name="key")
+    return [
+        ForYou(
+            song=songs[song_key],
+            score=score,
+            because=songs[seed_key],
+            because_favourite=weight == FAVOURITE_WEIGHT,
+            seed_count=seed_count,
+        )
+        for song_key, score, seed_count, seed_key, weight in rows
+    ]
+
+
+@dataclass(frozen=True)
+class ForYouPage:
+    """Recommendations for a user, and when there are none, why: `has_seeds` (a favourite or a
+    song view to start from) and `has_active_build` (recommendations computed at all)."""
+
+    recommendations: list[ForYou]
+    has_seeds: bool
+    has_active_build: bool
+
+
+def for_you_page(*, user: AbstractBaseUser, limit: int = 20) -> ForYouPage:
+    """`for_you` for a page or a panel; the empty-state checks run only when it found nothing."""
+    recommendations = for_you(user=user, limit=limit)
+    if recommendations:
+        return ForYouPage(recommendations, has_seeds=True, has_active_build=True)
+    return ForYouPage(
+        recommendations,
+        has_seeds=Favourite.objects.filter(user=user).exists()
+        or HistoryEntry.objects.filter(user=user, kind=HistoryEntry.Kind.VIEW).exists(),
+        has_active_build=active_build() is not None,
+    )
+
+
+def login_retry_after(*, username: str, address: str | None) -> tuple[str, int] | None:
+    """Whether log-ins for `username` or from `address` are refused now, and for how long.
+
+    Returns None when both are allowed, else ("account" or "address", whole minutes to wait).
+    A key is refused while it has at least the configured number of failures within the
+    lockout window; it opens again when the oldest of those leaves the window.
+    """
+    window = timedelta(minutes=settings.SONGREC_LOGIN_LOCKOUT_MINUTES)
+    now = timezone.now()
+    limits = [
+        ("account", {"username": username.casefold()}, settings.SONGREC_LOGIN_FAILURES_PER_ACCOUNT)
+    ]
+    if address:
+        limits.append(
+            ("address", {"address": address}, settings.SONGREC_LOGIN_FAILURES_PER_ADDRESS)
+        )
+    for scope, lookup, limit in limits:
+        # The limit-th newest failure: while it is inside the window, the key has `limit` of them.
+        recent = (
+            LoginFailure.objects.filter(**lookup, created_at__gt=now - window)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+        )
+        oldest_counted = next(iter(recent[limit - 1 : limit]), None)
+        if oldest_counted is not None:
+            seconds = (oldest_counted + window - now).total_seconds()
+            return scope, max(1, math.ceil(seconds / 60))
+    return None

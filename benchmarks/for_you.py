@@ -1,0 +1,248 @@
+"""Time the "for you" selector on a full-size catalogue in PostgreSQL.
+
+    DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
+        .venv/bin/python benchmarks/for_you.py [--songs 2000000] [--neighbours 20] \\
+        [--favourites 200] [--views 20] [--runs 20] [--reload] [--explain]
+
+The server and credentials come from DATABASE_URL; the data goes into a database of its own
+(--database, default songrec_bench_foryou), created and migrated here. Songs and neighbour rows
+are generated inside PostgreSQL with generate_series (no rows cross the connection), with foreign
+key triggers off and the secondary indexes built after the load, then VACUUM ANALYZE. A load is
+reused by later runs while the sizes match; --reload forces a new one. Loading 2,000,000 songs
+with 20 neighbours each (40M rows) takes a few minutes on two cores.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_SERVER = "postgres://postgres:postgres@localhost:5432/postgres"
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--songs", type=int, default=2_000_000)
+    parser.add_argument("--neighbours", type=int, default=20, help="neighbour rows per song")
+    parser.add_argument("--favourites", type=int, default=200, help="the user's favourites")
+    parser.add_argument("--views", type=int, default=20, help="the user's recent song views")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--limit", type=int, default=20, help="recommendations asked for")
+    parser.add_argument("--database", default="songrec_bench_foryou")
+    parser.add_argument("--reload", action="store_true", help="load the data even if present")
+    parser.add_argument("--explain", action="store_true", help="print the ranking query's plan")
+    return parser.parse_args()
+
+
+def use_database(name: str) -> None:
+    """Create database `name` on DATABASE_URL's server if missing, and point Django at it."""
+    import psycopg2
+
+    server = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_SERVER))
+    if not server.scheme.startswith("postgres"):
+        sys.exit("DATABASE_URL must point at PostgreSQL: the benchmark measures PostgreSQL.")
+    connection = psycopg2.connect(urlunsplit(server))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{name}"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "songrec_site.settings"
+
+    import django
+
+    django.setup()
+
+
+def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each index of `table` that no constraint owns."""
+    cursor.execute(
+        """
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+        WHERE i.tablename = %s AND NOT EXISTS (
+            SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname
+        )
+        """,
+        [table],
+    )
+    return cursor.fetchall()
+
+
+def load(arguments: argparse.Namespace) -> None:
+    """Replace the benchmark's songs, build, neighbours and user with generated ones."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+
+    from accounts.models import Favourite, HistoryEntry
+    from catalog.models import Song
+    from recommendations.models import Build, Neighbour
+
+    songs, per_song = arguments.songs, arguments.neighbours
+    song_table, neighbour_table = Song._meta.db_table, Neighbour._meta.db_table
+    started = time.perf_counter()
+
+    def step(message: str) -> None:
+        print(f"{time.perf_counter() - started:7.1f} s  {message}", flush=True)
+
+    # One transaction: a load that fails part-way leaves the tables and indexes as they were.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Triggers (foreign key checks) off for this session: the generated rows are consistent.
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        tables = ", ".join(
+            model._meta.db_table for model in (Favourite, HistoryEntry, Neighbour, Build, Song)
+        )
+        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+        indexes = secondary_indexes(cursor, song_table) + secondary_indexes(cursor, neighbour_table)
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        step(f"emptied the tables, dropped {len(indexes)} secondary indexes")
+
+        cursor.execute(
+            f"""
+            INSERT INTO {song_table}
+                (key, artist, title, artist_norm, title_norm, playlist_count, in_catalogue)
+            SELECT i, 'Artist ' || (i %% 50000), 'Song ' || i, 'artist ' || (i %% 50000),
+                   'song ' || i, 1 + i %% 1000, true
+            FROM generate_series(1, %s) i
+            """,
+            [songs],
+        )
+        step(f"{songs:,} songs")
+        build = Build.objects.create(
+            status=Build.Status.COMPLETE,
+            is_active=True,
+            input_path="benchmarks/for_you.py",
+            parameters={"synthetic": {"songs": songs, "neighbours": per_song}},
+            song_count=songs,
+            neighbour_count=songs * per_song,
+        )
+        # Each song's neighbours are spread over the whole catalogue, best first. LATERAL keeps
+        # a song's rows together, as build_recs loads them (the job writes them song by song).
+        cursor.execute(
+            f"""
+            INSERT INTO {neighbour_table} (build_id, song_key, neighbour_key, similarity, rank)
+            SELECT %s, s, 1 + (s * 7919 + r * 104729) %% %s,
+                   0.9 - r * 0.03 + (s %% 7) * 0.001, r
+            FROM generate_series(1::bigint, %s) s CROSS JOIN LATERAL generate_series(1, %s) r
+            """,
+            [build.pk, songs, songs, per_song],
+        )
+        step(f"{songs * per_song:,} neighbour rows")
+        for name, statement in indexes:
+            cursor.execute(statement)
+            step(f"index {name}")
+        cursor.execute("SET session_replication_role = origin")
+
+        get_user_model().objects.filter(username="bench").delete()
+        user = get_user_model().objects.create_user(username="bench", password="not-used-1234")
+        spacing = songs // (arguments.favourites + arguments.views)
+        favourite_keys = [1 + i * spacing for i in range(arguments.favourites)]
+        view_keys = [1 + (arguments.favourites + i) * spacing for i in range(arguments.views)]
+        Favourite.objects.bulk_create(Favourite(user=user, song_id=key) for key in favourite_keys)
+        HistoryEntry.objects.bulk_create(
+            HistoryEntry(user=user, kind=HistoryEntry.Kind.VIEW, song_id=key) for key in view_keys
+        )
+        step(f"user with {arguments.favourites} favourites and {arguments.views} song views")
+
+    # After the commit (VACUUM cannot run in a transaction): planner statistics, and the
+    # visibility map that lets PostgreSQL answer from an index alone.
+    with connection.cursor() as cursor:
+        for model in (Song, Neighbour, Favourite, HistoryEntry):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+    step("VACUUM ANALYZE")
+
+
+def is_loaded(arguments: argparse.Namespace) -> bool:
+    from accounts.models import Favourite, HistoryEntry
+    from recommendations.models import Build
+
+    build = Build.objects.filter(is_active=True).first()
+    return (
+        build is not None
+        and build.parameters.get("synthetic")
+        == {"songs": arguments.songs, "neighbours": arguments.neighbours}
+        and Favourite.objects.filter(user__username="bench").count() == arguments.favourites
+        and HistoryEntry.objects.filter(user__username="bench").count() == arguments.views
+    )
+
+
+def measure(arguments: argparse.Namespace) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.selectors import for_you
+    from recommendations.models import Neighbour
+
+    user = get_user_model().objects.get(username="bench")
+    neighbour_rows = Neighbour.objects.filter(build__is_active=True).count()
+    seconds, query_counts = [], set()
+    for _ in range(arguments.runs):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            recommendations = for_you(user=user, limit=arguments.limit)
+            seconds.append(time.perf_counter() - started)
+        query_counts.add(len(queries.captured_queries))
+    milliseconds = [value * 1000 for value in seconds]
+
+    header = (
+        "songs",
+        "neighbour rows",
+        "favourites",
+        "views",
+        "runs",
+        "median ms",
+        "first ms",
+        "min ms",
+        "max ms",
+        "queries/run",
+        "results",
+    )
+    row = (
+        f"{arguments.songs:,}",
+        f"{neighbour_rows:,}",
+        str(arguments.favourites),
+        str(arguments.views),
+        str(arguments.runs),
+        f"{statistics.median(milliseconds):.1f}",
+        f"{milliseconds[0]:.1f}",
+        f"{min(milliseconds):.1f}",
+        f"{max(milliseconds):.1f}",
+        ", ".join(str(count) for count in sorted(query_counts)),
+        str(len(recommendations)),
+    )
+    widths = [max(len(a), len(b)) for a, b in zip(header, row, strict=True)]
+    print()
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+
+    if arguments.explain:
+        ranking = queries.captured_queries[0]["sql"]
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {ranking}")
+            print("\n" + "\n".join(line for (line,) in cursor.fetchall()))
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    use_database(arguments.database)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if arguments.reload or not is_loaded(arguments):
+        load(arguments)
+    measure(arguments)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,100 @@
+"""The account journey end to end in a real browser: Debian's Chromium driven by Playwright."""
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connections
+from playwright.sync_api import Page, expect, sync_playwright
+
+from accounts.models import Favourite, HistoryEntry
+from tests.accounts.conftest import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(catalogue, live_server, monkeypatch) -> Iterator[Page]:
+    """A fresh browser page; the catalogue is in the database before the browser starts."""
+    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls from
+    # a thread with a running loop unless told they are safe: here they never overlap.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(base_url=live_server.url)
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+        # While the loop runs, Django keeps this thread's ORM connections apart from its usual
+        # ones; close those here, or they would keep the test database from being dropped.
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_up_search_favourite_for_you_history_and_log_out(page: Page, catalogue):
+    account_nav = page.get_by_role("navigation", name="Your account")
+
+    # Sign up
+    page.goto("/")
+    account_nav.get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill("dana")
+    page.get_by_label("E-mail").fill("dana@example.com")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_text("Welcome, dana! Your account is ready.")).to_be_visible()
+    expect(page.get_by_text("Nothing here yet: tell us what you like.")).to_be_visible()
+
+    # Search, then open a song
+    page.get_by_role("search").first.get_by_role("searchbox").fill("boxer")
+    page.get_by_role("search").first.get_by_role("button", name="Search").click()
+    expect(page.get_by_text("1 song matches “boxer”")).to_be_visible()
+    page.get_by_role("link", name="The Boxer", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The Boxer")
+
+    # Favourite it: the script posts in the background and the heart flips in place
+    heart = page.get_by_role("button", name="Favourite The Boxer")
+    expect(heart).to_have_attribute("aria-pressed", "false")
+    with page.expect_response(re.compile(r"/songs/\d+/favourite$")) as answer:
+        heart.click()
+    assert answer.value.headers["content-type"] == "application/json"
+    expect(heart).to_have_attribute("aria-pressed", "true")
+
+    # It is in the favourites, and "for you" recommends from it
+    account_nav.get_by_role("link", name="Favourites").click()
+    expect(page.locator(".song-card__title")).to_have_text(["The Boxer"])
+    account_nav.get_by_role("link", name="For you").click()
+    recommendations = page.locator(".for-you")
+    expect(recommendations.locator(".recommendation__title")).to_have_text(
+        ["Anthem", "Ballad", "The Sound of Silence"]
+    )
+    expect(recommendations.first).to_contain_text("Because you liked The Boxer")
+
+    # History shows the search and the view, newest first; then clear it
+    account_nav.get_by_role("link", name="History").click()
+    expect(page.locator(".history-entry__what")).to_have_text(
+        [re.compile(r"Opened The Boxer\s+by Simon & Garfunkel"), re.compile(r"Searched\s+“boxer”")]
+    )
+    page.get_by_role("button", name="Clear all history").click()
+    expect(page.get_by_text("Your history is empty.")).to_be_visible()
+
+    # Log out: the account pages ask to log in again
+    account_nav.get_by_role("button", name="Log out").click()
+    expect(account_nav.get_by_role("link", name="Log in")).to_be_visible()
+    page.goto("/favourites/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+
+    dana = User.objects.get(username="dana")
+    assert list(Favourite.objects.filter(user=dana).values_list("song_id", flat=True)) == [
+        catalogue["boxer"].key
+    ]
+    assert not HistoryEntry.objects.filter(user=dana).exists()
