@@ -13,17 +13,15 @@ with 20 neighbours each (40M rows) takes a few minutes on two cores.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_SERVER = "postgres://postgres:postgres@localhost:5432/postgres"
+from benchmarks.common import use_database  # noqa: E402
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -38,28 +36,6 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--reload", action="store_true", help="load the data even if present")
     parser.add_argument("--explain", action="store_true", help="print the ranking query's plan")
     return parser.parse_args()
-
-
-def use_database(name: str) -> None:
-    """Create database `name` on DATABASE_URL's server if missing, and point Django at it."""
-    import psycopg2
-
-    server = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_SERVER))
-    if not server.scheme.startswith("postgres"):
-        sys.exit("DATABASE_URL must point at PostgreSQL: the benchmark measures PostgreSQL.")
-    connection = psycopg2.connect(urlunsplit(server))
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connection.close()
-    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{name}"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "songrec_site.settings"
-
-    import django
-
-    django.setup()
 
 
 def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
@@ -83,6 +59,7 @@ def load(arguments: argparse.Namespace) -> None:
 
     from accounts.models import Favourite, HistoryEntry
     from catalog.models import Song
+    from recommendations import storage
     from recommendations.models import Build, Neighbour
 
     songs, per_song = arguments.songs, arguments.neighbours
@@ -127,9 +104,12 @@ def load(arguments: argparse.Namespace) -> None:
         )
         # Each song's neighbours are spread over the whole catalogue, best first. LATERAL keeps
         # a song's rows together, as build_recs loads them (the job writes them song by song).
+        # The rows go into the build's own table, indexed and attached afterwards, as in a build.
+        storage.prepare(build.pk)
         cursor.execute(
             f"""
-            INSERT INTO {neighbour_table} (build_id, song_key, neighbour_key, similarity, rank)
+            INSERT INTO {storage.build_table(build.pk)}
+                (build_id, song_key, neighbour_key, similarity, rank)
             SELECT %s, s, 1 + (s * 7919 + r * 104729) %% %s,
                    0.9 - r * 0.03 + (s %% 7) * 0.001, r
             FROM generate_series(1::bigint, %s) s CROSS JOIN LATERAL generate_series(1, %s) r
@@ -137,6 +117,8 @@ def load(arguments: argparse.Namespace) -> None:
             [build.pk, songs, songs, per_song],
         )
         step(f"{songs * per_song:,} neighbour rows")
+        storage.attach(build.pk)
+        step("neighbour rows indexed and attached")
         for name, statement in indexes:
             cursor.execute(statement)
             step(f"index {name}")

@@ -12,12 +12,17 @@ from django.db import connection
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 
-# The backend of a build's load while it waits for a lock on the songs table. Statistics views
-# are snapshotted per transaction: clear the snapshot so each poll sees the present.
-WAITING_LOADER = (
-    "SELECT pid FROM pg_stat_activity, pg_stat_clear_snapshot() "
-    "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO catalog_song%'"
-)
+
+def waiting_loader_pid(cursor) -> int | None:
+    """The backend of a build's load while it waits for a lock on the songs table, if any."""
+    # Activity is snapshotted per transaction: clear the snapshot so each poll sees the present.
+    cursor.execute("SELECT pg_stat_clear_snapshot()")
+    cursor.execute(
+        "SELECT pid FROM pg_stat_activity "
+        "WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO catalog_song%'"
+    )
+    row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> object:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from tests.catalog.conftest import create_song
+from tests.recommendations.conftest import store_neighbours
 
 PASSWORD = "correct horse battery staple"
 
@@ -63,8 +64,10 @@ def catalogue(db) -> dict[str, Song]:
         (active, "silence", "anthem", 0.2, 3),
         (stale, "boxer", "stale", 0.99, 1),
     ]
-    Neighbour.objects.bulk_create(
-        Neighbour(build=build, song=songs[a], neighbour=songs[b], similarity=s, rank=rank)
-        for build, a, b, s, rank in links
+    store_neighbours(
+        [
+            Neighbour(build=build, song=songs[a], neighbour=songs[b], similarity=s, rank=rank)
+            for build, a, b, s, rank in links
+        ]
     )
     return songs

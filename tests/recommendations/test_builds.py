@@ -15,7 +15,7 @@ from recommendations import services, storage
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from tests.playlists import FIRST, write_playlists_csv
-from tests.processes import WAITING_LOADER, child_database_url, wait_for
+from tests.processes import child_database_url, wait_for, waiting_loader_pid
 
 
 @pytest.fixture(autouse=True)
@@ -158,13 +158,11 @@ def test_losing_the_database_connection_during_the_load_fails_the_build(tmp_path
 
     def terminate_the_waiting_loader() -> None:
         with blocker.cursor() as cursor:
-
-            def waiting_loader() -> int | None:
-                cursor.execute(WAITING_LOADER)
-                row = cursor.fetchone()
-                return row and row[0]
-
-            pid = wait_for(waiting_loader, timeout=180, what="the load to wait on the lock")
+            pid = wait_for(
+                lambda: waiting_loader_pid(cursor),
+                timeout=180,
+                what="the load to wait on the lock",
+            )
             cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
         blocker.rollback()
         blocker.close()

@@ -11,7 +11,7 @@ from django.urls import reverse
 from recommendations.models import Build
 from recommendations.selectors import active_build
 from tests.playlists import FIRST, SECOND, write_playlists_csv
-from tests.processes import WAITING_LOADER, CeleryWorker, child_database_url, wait_for
+from tests.processes import CeleryWorker, child_database_url, wait_for, waiting_loader_pid
 
 # A Redis database of its own, emptied before each test, so no stale task reaches the worker.
 BROKER_URL = "redis://localhost:6379/14"
@@ -91,8 +91,7 @@ def test_killing_the_worker_during_the_load_leaves_the_old_build_serving(
 
     def loader_waiting() -> bool:
         with blocker.cursor() as cursor:
-            cursor.execute(WAITING_LOADER)
-            return cursor.fetchone() is not None
+            return waiting_loader_pid(cursor) is not None
 
     wait_for(loader_waiting, timeout=240, what="the load to start")
     assert Build.objects.get(pk=cut_off.pk).status == Build.Status.LOADING
