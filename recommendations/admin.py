@@ -155,6 +155,10 @@ class BuildAdmin(admin.ModelAdmin):
                 comparison=charts.comparison(build, previous),
                 recall=build.summary.get("recall_at_10"),
                 refresh_seconds=REFRESH_SECONDS if build.in_progress else None,
+                # Every field is read-only: a build changes through its actions, not a form.
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -127,3 +127,24 @@ def test_killing_the_spark_process_fails_the_build_with_its_error(admin_client, 
     assert failed.status == Build.Status.FAILED
     assert "the Spark job exited with status -9" in failed.error
     assert active_build() is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cancel_from_the_admin_stops_the_spark_process(admin_client, worker, tmp_path):
+    start_from_admin(admin_client, write_playlists_csv(tmp_path / "a.csv", FIRST))
+    build = Build.objects.get()
+    pid = wait_for(
+        lambda: Build.objects.get(pk=build.pk).spark_pid, timeout=120, what="Spark to start"
+    )
+
+    response = admin_client.post(
+        reverse("admin:recommendations_build_changelist"),
+        {"action": "cancel", "_selected_action": [build.pk]},
+    )
+
+    assert response.status_code == 302
+    cancelled = wait_for(lambda: finished(build.pk), timeout=60, what="the build to stop")
+    assert cancelled.status == Build.Status.CANCELLED
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert active_build() is None
