@@ -52,6 +52,12 @@ def start_from_admin(client, path) -> None:
     return response
 
 
+def spark_pid_once_started(build: Build) -> int:
+    return wait_for(
+        lambda: Build.objects.get(pk=build.pk).spark_pid, timeout=120, what="Spark to start"
+    )
+
+
 def finished(build_id: int) -> Build | None:
     build = Build.objects.get(pk=build_id)
     return build if build.status in FINISHED else None
@@ -117,9 +123,7 @@ def test_killing_the_worker_during_the_load_leaves_the_old_build_serving(
 def test_killing_the_spark_process_fails_the_build_with_its_error(admin_client, worker, tmp_path):
     start_from_admin(admin_client, write_playlists_csv(tmp_path / "a.csv", FIRST))
     build = Build.objects.get()
-    pid = wait_for(
-        lambda: Build.objects.get(pk=build.pk).spark_pid, timeout=120, what="Spark to start"
-    )
+    pid = spark_pid_once_started(build)
 
     os.kill(pid, signal.SIGKILL)
 
@@ -133,9 +137,7 @@ def test_killing_the_spark_process_fails_the_build_with_its_error(admin_client, 
 def test_cancel_from_the_admin_stops_the_spark_process(admin_client, worker, tmp_path):
     start_from_admin(admin_client, write_playlists_csv(tmp_path / "a.csv", FIRST))
     build = Build.objects.get()
-    pid = wait_for(
-        lambda: Build.objects.get(pk=build.pk).spark_pid, timeout=120, what="Spark to start"
-    )
+    pid = spark_pid_once_started(build)
 
     response = admin_client.post(
         reverse("admin:recommendations_build_changelist"),
