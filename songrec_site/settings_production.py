@@ -13,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from songrec_site.settings import *  # noqa: F403
 from songrec_site.settings import BASE_DIR, DATABASES, env
 
-INSECURE_KEY_PREFIXES = ("insecure-", "django-insecure-")
+# The development default, the env template's placeholder and Django's generated dev keys.
+INSECURE_KEY_PREFIXES = ("insecure-", "django-insecure-", "change-me")
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(INSECURE_KEY_PREFIXES):
