@@ -60,7 +60,9 @@ def parse_arguments() -> argparse.Namespace:
 def word_sql(expression: str) -> str:
     """SQL for the generated word numbered by `expression` (0 to 4095)."""
     table = "ARRAY[" + ", ".join(f"'{syllable}'" for syllable in SYLLABLES) + "]"
-    return " || ".join(f"({table})[1 + (({expression}) >> {shift}) %% 16]" for shift in (0, 4, 8))
+    return " || ".join(
+        f"({table})[1 + ((({expression}) >> {shift}) %% 16)::int]" for shift in (0, 4, 8)
+    )
 
 
 def load(arguments: argparse.Namespace) -> None:
@@ -99,7 +101,7 @@ def load(arguments: argparse.Namespace) -> None:
             INSERT INTO {song_table}
                 (key, artist, title, artist_norm, title_norm, playlist_count, in_catalogue)
             SELECT i, a, t, lower(a), lower(t), 1 + (i * 7919) %% 1000, true
-            FROM generate_series(1, %s) i,
+            FROM generate_series(1::bigint, %s) i,
                  LATERAL (SELECT {artist} AS a, {title} AS t) names
             """,
             [songs],
