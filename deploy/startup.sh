@@ -28,8 +28,8 @@ cd "$APP_DIR"
 if [ ! -f .env ]; then
   domain=$(metadata songrec-domain)
   email=$(metadata songrec-acme-email)
-  secret_key=$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')
-  db_password=$(python3 -c 'import secrets; print(secrets.token_hex(24))')
+  secret_key=$(openssl rand -hex 32)
+  db_password=$(openssl rand -hex 24)
   sed -e "s|songrec.example.com|$domain|g" \
     -e "s|^ACME_EMAIL=.*|ACME_EMAIL=$email|" \
     -e "s|^SECRET_KEY=.*|SECRET_KEY=$secret_key|" \
