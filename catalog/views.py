@@ -13,6 +13,7 @@ from catalog.selectors import (
     random_song,
     song_search,
     song_suggestions,
+    word_start_query,
 )
 from catalog.signals import song_search_done
 
@@ -30,14 +31,17 @@ def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
 def _search_paginator(form: SongSearchForm) -> tuple[Paginator, bool]:
     """Pages of the songs matching the search, and whether they are near misses.
 
-    A free-text query that no song contains gets the songs spelt closest to it instead; the
-    artist and track fields say which column to match, so they get no near misses.
+    A free-text query is first matched at word starts (the selective full-text index), then
+    anywhere in the names, then, when no song contains the words, by the closest spellings. The
+    artist and track fields say which column to match: they get substring matching only.
     """
+    query = form.cleaned_data["q"]
+    advanced = form.cleaned_data["artist"] or form.cleaned_data["track"]
+    if query and not advanced and word_start_query(query):
+        paginator = Paginator(song_search(query=query, word_starts=True), SONGS_PER_PAGE)
+        if paginator.count:
+            return paginator, False
     paginator = Paginator(_matching_songs(form), SONGS_PER_PAGE)
-    query, advanced = (
-        form.cleaned_data["q"],
-        form.cleaned_data["artist"] or form.cleaned_data["track"],
-    )
     if paginator.count == 0 and query and not advanced:
         return Paginator(near_misses(query), SONGS_PER_PAGE), True
     return paginator, False

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from catalog.selectors import near_misses, song_search, song_suggestions
+from catalog.selectors import near_misses, song_search, song_suggestions, word_start_query
 from tests.catalog.conftest import create_song
 
 AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
@@ -155,3 +155,35 @@ def test_search_boxes_carry_the_autocomplete_url_and_script(client, db):
 
     assert html.count(f'data-autocomplete="{AUTOCOMPLETE_URL}"') == 2
     assert "/static/js/autocomplete.js" in html
+
+
+def test_word_start_search_is_served_by_the_full_text_index(songs):
+    sql, parameters = song_search(query="simon garf", word_starts=True).query.sql_with_params()
+
+    assert "song_name_words" in plan(sql, list(parameters))
+    assert list(song_search(query="simon garf", word_starts=True)) == [
+        songs["silence"],
+        songs["boxer"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Simon & Garf", "'simon':* & 'and':* & 'garf':*"),
+        ("Beyoncé", "'beyonce':*"),
+        ("AC/DC", None),
+        ("  ", None),
+    ],
+)
+def test_word_start_query(db, text, expected):
+    assert word_start_query(text) == expected
+
+
+def test_search_page_finds_words_then_substrings(client, songs):
+    assert client.get(SEARCH_URL, {"q": "simon gar"}).context["page"].paginator.count == 2
+    # Inside a word only: the substring search finds it.
+    assert [song.title for song in client.get(SEARCH_URL, {"q": "arfunk"}).context["page"]] == [
+        "The Sound of Silence",
+        "The Boxer",
+    ]
