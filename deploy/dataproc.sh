@@ -15,6 +15,9 @@ WORKERS="${WORKERS:-2}"
 WORKER_TYPE="${WORKER_TYPE:-n2-highmem-4}"
 RUN="${RUN:-$(date -u +%Y%m%dT%H%M%SZ)}"
 K="${K:-20}"
+# The project is tested with Spark 4 (pyproject.toml: pyspark>=4.0); pick the newest Dataproc
+# image version on offer (`gcloud dataproc clusters create --help`; 2.3 ships Spark 3.5).
+IMAGE_VERSION="${IMAGE_VERSION:-2.3-debian12}"
 
 cd "$(dirname "$0")/.."
 gcloud config set project "$PROJECT"
@@ -26,9 +29,8 @@ trap 'rm -rf "$work"' EXIT
 (cd "$work" && mkdir spark && cp "$OLDPWD"/spark/*.py spark/ && python3 -m zipfile -c songrec_spark.zip spark)
 gcloud storage cp spark/job.py "$work/songrec_spark.zip" "gs://$BUCKET/jobs/$RUN/"
 
-# Image 2.3: Spark 3.5 and Python 3.11 with pyarrow and pandas.
 gcloud dataproc clusters create "$CLUSTER" \
-  --region "$REGION" --image-version 2.3-debian12 \
+  --region "$REGION" --image-version "$IMAGE_VERSION" \
   --num-workers "$WORKERS" --worker-machine-type "$WORKER_TYPE" \
   --master-machine-type n2-standard-4 \
   --max-idle 30m
