@@ -10,10 +10,9 @@ function setUp(input) {
   list.setAttribute("role", "listbox");
   list.hidden = true;
   input.insertAdjacentElement("afterend", list);
-  input.setAttribute("role", "combobox");
+  // The box keeps its native searchbox role; the list is announced through aria-controls.
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-controls", list.id);
-  input.setAttribute("aria-expanded", "false");
   input.parentElement.classList.add("autocomplete-anchor");
 
   let timer = null;
@@ -24,7 +23,6 @@ function setUp(input) {
     list.hidden = true;
     list.replaceChildren();
     active = -1;
-    input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   };
 
@@ -62,7 +60,6 @@ function setUp(input) {
     );
     list.hidden = false;
     active = -1;
-    input.setAttribute("aria-expanded", "true");
   };
 
   const fetchSuggestions = async () => {
