@@ -6,7 +6,7 @@ SAMPLE_ROWS ?= 50000
 SAMPLE := data/sample-$(SAMPLE_ROWS).csv
 TEST_DATABASE_URL ?= postgres://postgres:postgres@localhost:5432/songrec
 
-.PHONY: run test lint format sample services clean
+.PHONY: run test lint deploy-lint format sample services clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,11 +31,20 @@ test: $(BIN)/.installed
 	.ci/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory deploy-lint
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
 
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## The deployment files without a Docker engine: hadolint, shellcheck, the compose file's schema
+deploy-lint: $(BIN)/.installed
+	.ci/ensure-services deploy-tools
+	$(BIN)/hadolint Dockerfile
+	shellcheck deploy/*.sh .ci/run .ci/ensure-services
+	SONGREC_ENV_FILE=deploy/env.template docker-compose -f docker-compose.yml \
+		--profile spark --profile https config -q
 
 format:
 	$(BIN)/ruff check --fix .

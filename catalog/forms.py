@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.urls import reverse_lazy
 
 from spark.names import match_key
 
@@ -25,6 +26,13 @@ class SongSearchForm(forms.Form):
     q = _search_field("Song or artist", "Search a song or an artist", forms.SearchInput)
     artist = _search_field("Artist", "e.g. Simon & Garfunkel", forms.TextInput)
     track = _search_field("Track", "e.g. The Boxer", forms.TextInput)
+
+    def __init__(self, *arguments: Any, **keywords: Any) -> None:
+        super().__init__(*arguments, **keywords)
+        # static/js/autocomplete.js offers songs from this URL as the query is typed.
+        self.fields["q"].widget.attrs["data-autocomplete"] = reverse_lazy(
+            "catalog:api_autocomplete"
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()

@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 
 
@@ -14,6 +16,13 @@ class Song(models.Model):
     title = models.CharField(max_length=1000)
     artist_norm = models.CharField(max_length=1000, db_index=True)
     title_norm = models.CharField(max_length=1000)
+    # What search matches: on PostgreSQL a GIN trigram index (migration 0002) serves substring
+    # and typo-tolerant matching on it.
+    name_norm = models.GeneratedField(
+        expression=Concat("artist_norm", Value(" "), "title_norm"),
+        output_field=models.CharField(max_length=2001),
+        db_persist=True,
+    )
     playlist_count = models.PositiveIntegerField(default=0)
     in_catalogue = models.BooleanField(
         default=True, help_text="False once a build no longer contains the song."

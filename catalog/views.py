@@ -5,9 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from catalog.forms import SongSearchForm
+from catalog.forms import MAX_SEARCH_LENGTH, SongSearchForm
 from catalog.models import Song
-from catalog.selectors import artist_songs, random_song, song_search
+from catalog.selectors import (
+    artist_songs,
+    near_misses,
+    random_song,
+    song_search,
+    song_suggestions,
+    word_start_query,
+)
 from catalog.signals import song_search_done
 
 SONGS_PER_PAGE = 20
@@ -21,6 +28,25 @@ def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
     )
 
 
+def _search_paginator(form: SongSearchForm) -> tuple[Paginator, bool]:
+    """Pages of the songs matching the search, and whether they are near misses.
+
+    A free-text query is first matched at word starts (the selective full-text index), then
+    anywhere in the names, then, when no song contains the words, by the closest spellings. The
+    artist and track fields say which column to match: they get substring matching only.
+    """
+    query = form.cleaned_data["q"]
+    advanced = form.cleaned_data["artist"] or form.cleaned_data["track"]
+    if query and not advanced and word_start_query(query):
+        paginator = Paginator(song_search(query=query, word_starts=True), SONGS_PER_PAGE)
+        if paginator.count:
+            return paginator, False
+    paginator = Paginator(_matching_songs(form), SONGS_PER_PAGE)
+    if paginator.count == 0 and query and not advanced:
+        return Paginator(near_misses(query), SONGS_PER_PAGE), True
+    return paginator, False
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/home.html", {"form": SongSearchForm()})
@@ -29,10 +55,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     form = SongSearchForm(request.GET)
-    page = None
+    page, near_miss = None, False
     if form.is_valid():
-        songs = _matching_songs(form)
-        page = Paginator(songs, SONGS_PER_PAGE).get_page(request.GET.get("page"))
+        paginator, near_miss = _search_paginator(form)
+        page = paginator.get_page(request.GET.get("page"))
         song_search_done.send(
             sender=search,
             request=request,
@@ -40,7 +66,9 @@ def search(request: HttpRequest) -> HttpResponse:
             artist=form.cleaned_data["artist"],
             track=form.cleaned_data["track"],
         )
-    return render(request, "catalog/search.html", {"form": form, "page": page})
+    return render(
+        request, "catalog/search.html", {"form": form, "page": page, "near_miss": near_miss}
+    )
 
 
 @require_safe
@@ -72,7 +100,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     form = SongSearchForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    paginator = Paginator(_matching_songs(form), SONGS_PER_PAGE)
+    paginator, near_miss = _search_paginator(form)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except InvalidPage:
@@ -86,6 +114,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             "page": page.number,
             "num_pages": paginator.num_pages,
             "count": paginator.count,
+            "near_miss": near_miss,
             "results": [
                 {
                     "id": song.pk,
@@ -98,3 +127,30 @@ def api_search(request: HttpRequest) -> JsonResponse:
             ],
         }
     )
+
+
+@require_safe
+def api_autocomplete(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the search box: {"query", "results": [{"id", "artist", "title", "url"}]}."""
+    text = request.GET.get("q", "")
+    if len(text) > MAX_SEARCH_LENGTH:
+        return JsonResponse(
+            {"error": f"q must be {MAX_SEARCH_LENGTH} characters or fewer."}, status=400
+        )
+    response = JsonResponse(
+        {
+            "query": text,
+            "results": [
+                {
+                    "id": song.pk,
+                    "artist": song.artist,
+                    "title": song.title,
+                    "url": song.get_absolute_url(),
+                }
+                for song in song_suggestions(text=text)
+            ],
+        }
+    )
+    # Everyone typing the same letters gets the same answer: let browsers keep it a minute.
+    response["Cache-Control"] = "public, max-age=60"
+    return response

@@ -1,0 +1,46 @@
+# syntax=docker/dockerfile:1
+# One image for the web server (gunicorn), the Celery worker and the Spark driver/cluster.
+#   docker build -t songrec .
+# Commands: the default is gunicorn; see docker-compose.yml for the worker and Spark.
+
+# Build stage: the project's dependencies (pyproject.toml) in a virtual environment.
+FROM python:3.11-slim-bookworm AS build
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /src
+COPY pyproject.toml README.md ./
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir .
+
+# Runtime stage: Python, a Java 17 runtime for Spark, the virtual environment and the code.
+FROM python:3.11-slim-bookworm AS runtime
+# procps: Spark's launch scripts call ps.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends openjdk-17-jre-headless procps \
+    && rm -rf /var/lib/apt/lists/*
+RUN groupadd --system --gid 10001 songrec \
+    && useradd --system --uid 10001 --gid songrec --home-dir /app --shell /usr/sbin/nologin songrec \
+    && mkdir -p /data \
+    && chown songrec:songrec /data
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    DJANGO_SETTINGS_MODULE=songrec_site.settings_production \
+    SONGREC_DATA_DIR=/data \
+    PYSPARK_PYTHON=/opt/venv/bin/python \
+    SPARK_LOCAL_DIRS=/tmp
+COPY --from=build /opt/venv /opt/venv
+WORKDIR /app
+COPY . .
+# Static files are collected into the image (hashed and compressed); the throwaway key exists
+# only for this command, which must load the production settings.
+RUN SECRET_KEY="collectstatic-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    SONGREC_DATA_DIR=/tmp/songrec-build python manage.py collectstatic --no-input \
+    && rm -rf /tmp/songrec-build
+USER 10001:10001
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+ENTRYPOINT ["/app/deploy/docker-entrypoint.sh"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "songrec_site.wsgi"]

@@ -1,0 +1,189 @@
+"""The image's commands, run here as real processes with the production settings.
+
+No Docker engine is needed: the test reads the entrypoint and commands from the Dockerfile and
+docker-compose.yml and runs them against the test database and Redis, as the containers would.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.processes import REPOSITORY, child_database_url, wait_for
+from tests.songrec_site.test_production import SECRET_KEY
+
+DOCKERFILE = (REPOSITORY / "Dockerfile").read_text()
+COMPOSE = yaml.safe_load((REPOSITORY / "docker-compose.yml").read_text())
+
+
+def dockerfile_instruction(name: str) -> str:
+    """The text of the last `name` instruction, continuation lines joined."""
+    joined = DOCKERFILE.replace("\\\n", " ")
+    return re.findall(rf"^{name} (.+)$", joined, flags=re.MULTILINE)[-1]
+
+
+def entrypoint() -> list[str]:
+    (path,) = json.loads(dockerfile_instruction("ENTRYPOINT"))
+    return [str(REPOSITORY / Path(path).relative_to("/app"))]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+    """(status, headers, body) of a GET that does not follow redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *arguments, **keywords):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers or {}), timeout=5) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def answers(url: str) -> bool:
+    try:
+        return get(url)[0] == 200
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def environment(tmp_path) -> dict[str, str]:
+    return {
+        **os.environ,
+        # What every service of the compose file sets (the broker moved to the tests' Redis).
+        **COMPOSE["x-app"]["environment"],
+        # The image puts its virtual environment first on PATH.
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
+        "SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": child_database_url(),
+        "REDIS_URL": "redis://localhost:6379/12",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(tmp_path / "staticfiles"),
+        "SONGREC_DATA_DIR": str(tmp_path / "data"),
+    }
+
+
+def start(command: list[str], environment: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("ab") as output:
+        return subprocess.Popen(
+            command,
+            cwd=REPOSITORY,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@pytest.mark.django_db
+def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_settings(
+    environment, tmp_path
+):
+    # The one-shot migrate service, through the entrypoint (which waits for the database).
+    migrate = subprocess.run(
+        entrypoint() + COMPOSE["services"]["migrate"]["command"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+
+    # collectstatic, as the image build runs it.
+    assert "python manage.py collectstatic --no-input" in DOCKERFILE
+    collect = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=REPOSITORY,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert collect.returncode == 0, collect.stdout + collect.stderr
+    manifest = json.loads((tmp_path / "staticfiles" / "staticfiles.json").read_text())
+    hashed_css = manifest["paths"]["css/site.css"]
+
+    port = free_port()
+    web_log, worker_log = tmp_path / "web.log", tmp_path / "worker.log"
+    web = start(
+        entrypoint() + json.loads(dockerfile_instruction("CMD")),
+        {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+        web_log,
+    )
+    worker = start(
+        entrypoint()
+        + COMPOSE["services"]["worker"]["command"]
+        + ["--without-gossip", "--without-mingle", "-n", f"entry-{port}@%h"],
+        environment,
+        worker_log,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def web_up() -> bool:
+            assert web.poll() is None, web_log.read_text()[-3000:]
+            return answers(f"{base}/healthz")
+
+        wait_for(web_up, timeout=60, what="gunicorn to answer /healthz")
+        status, _, body = get(f"{base}/healthz")
+        assert (status, json.loads(body)["status"]) == (200, "ok")
+
+        # The image's HEALTHCHECK command, pointed at this port.
+        healthcheck = json.loads(dockerfile_instruction("HEALTHCHECK").split("CMD ", 1)[1])
+        healthcheck = [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in healthcheck]
+        assert subprocess.run(healthcheck, env=environment, timeout=30).returncode == 0
+
+        # Plain HTTP is sent to HTTPS; what the proxy marks as HTTPS is served, with HSTS.
+        status, headers, _ = get(f"{base}/")
+        assert status == 301
+        assert headers["Location"] == f"https://127.0.0.1:{port}/"
+        status, headers, body = get(f"{base}/", {"X-Forwarded-Proto": "https"})
+        assert status == 200, body[:2000]
+        assert "max-age=31536000" in headers["Strict-Transport-Security"]
+        assert hashed_css in body.decode()
+        status, headers, _ = get(f"{base}/static/{hashed_css}", {"X-Forwarded-Proto": "https"})
+        assert status == 200
+        assert "immutable" in headers["Cache-Control"]
+
+        # Logs are JSON lines.
+        log_lines = [line for line in web_log.read_text().splitlines() if line.startswith("{")]
+        assert any(json.loads(line)["logger"] == "gunicorn.error" for line in log_lines)
+
+        def worker_ready() -> bool:
+            assert worker.poll() is None, worker_log.read_text()[-3000:]
+            return " ready." in worker_log.read_text(errors="replace")
+
+        wait_for(worker_ready, timeout=90, what="the Celery worker to be ready")
+    finally:
+        stop(web)
+        stop(worker)
