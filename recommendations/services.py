@@ -75,7 +75,11 @@ def _record_progress(build: Build, event: dict, on_progress: ProgressCallback) -
         _update(build, timings=build.timings)
         on_progress(f"stage {event['stage']} done in {event['seconds']} s")
     else:
-        details = ", ".join(f"{name} {value:,}" for name, value in event.items() if name != "event")
+        details = ", ".join(
+            f"{name} {value:,}" if isinstance(value, int | float) else f"{name} {value}"
+            for name, value in event.items()
+            if name != "event"
+        )
         on_progress(f"{event['event']}: {details}")
 
 

@@ -23,7 +23,7 @@ _TOP_BUCKET = np.float32(1.0).view(np.int32) >> _BUCKET_SHIFT
 _CHUNKS = 64
 # Songs per column slice of Aᵀ: the product's accumulator for one slice stays in the CPU cache,
 # which doubles the speed of scipy's sparse product on the full catalogue.
-_COLUMN_SLICE = 131_072
+_COLUMN_SLICE = 262_144
 
 
 @dataclass(frozen=True)
@@ -155,6 +155,22 @@ class Neighbours:
     def __len__(self) -> int:
         return int(self.song.size)
 
+    def take(self, which: np.ndarray) -> "Neighbours":
+        """The rows selected by a boolean mask or index array."""
+        return Neighbours(
+            self.song[which], self.neighbour[which], self.similarity[which], self.rank[which]
+        )
+
+    @classmethod
+    def concatenate(cls, parts: list["Neighbours"]) -> "Neighbours":
+        """All rows of `parts`, in order."""
+        return cls(
+            np.concatenate([part.song for part in parts]),
+            np.concatenate([part.neighbour for part in parts]),
+            np.concatenate([part.similarity for part in parts]),
+            np.concatenate([part.rank for part in parts]),
+        )
+
 
 def blocks(work: np.ndarray, budget: int) -> list[tuple[int, int]]:
     """Contiguous [start, end) index ranges whose summed `work` stays near `budget` (≥ one row)."""
@@ -194,43 +210,72 @@ def select_top_k(
     return kept[best], similarity[best], rank[best].astype(np.int32)
 
 
+def _tie_break(matrix: SongMatrix) -> float:
+    """Weight of the column index in a float64 score similarity − weight × column, or 0.
+
+    Distinct similarities differ by at least 1 / (largest union)², so the score orders exactly
+    as (similarity desc, column asc) while n_songs × weight stays below that gap and the weight
+    is at least float64's unit step below 1 (2⁻⁵²). Ties then count once each in the pre-filter.
+    """
+    weight = 2.0**-52
+    largest_union = 2.0 * max(int(matrix.degrees.max(initial=0)), 1)
+    return weight if matrix.n_songs * weight < 0.5 / largest_union**2 else 0.0
+
+
+def _bounds(indptr: np.ndarray, score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (of a CSR-like layout) with more than k entries, and a lower bound on each one's
+    k-th best score.
+
+    A row is cut into up to _CHUNKS runs; the k-th largest of the runs' maxima is reached by k
+    distinct entries, so it bounds the k-th best from below (exactly for rows of at most
+    _CHUNKS entries, where every entry is its own run). Sequential passes: no sort, no scatter
+    over the entries.
+    """
+    lengths = np.diff(indptr)
+    ranked = np.flatnonzero(lengths > k)
+    if ranked.size == 0:
+        return ranked, np.empty(0)
+    # One run per row that is not ranked (so no run spills into the next row).
+    runs = np.where(lengths > k, np.minimum(lengths, _CHUNKS), lengths > 0)
+    row_of_run = np.repeat(np.arange(lengths.size), runs)
+    nth = np.arange(row_of_run.size) - np.repeat(np.cumsum(runs) - runs, runs)
+    edges = indptr[row_of_run] + lengths[row_of_run] * nth // runs[row_of_run]
+    maxima = np.maximum.reduceat(score, edges)
+    in_ranked = np.repeat(lengths > k, runs)
+    slot = np.cumsum(lengths > k) - 1
+    table = np.full((ranked.size, _CHUNKS), -np.inf)
+    table[slot[row_of_run[in_ranked]], nth[in_ranked]] = maxima[in_ranked]
+    return ranked, -np.partition(-table, k - 1, axis=1)[:, k - 1]
+
+
 def _prefilter(
     counts: sp.csr_matrix,
     song_degrees: np.ndarray,
     column_degrees: np.ndarray,
+    first_column: int,
+    weight: float,
     k: int,
     threshold: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Entries of a block product that can still be among their row's k best.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Entries of one column slice of a block product that can still be among their row's k best.
 
-    Each row with more than k entries is cut into up to _CHUNKS runs; the k-th largest of the
-    runs' maxima is a lower bound on the row's k-th best similarity (k distinct entries reach
-    it). `threshold` (one per row, updated in place) keeps the best bound over the slices seen
-    so far; entries below it go. Sequential passes only: no sort, no scatter.
-    Returns row, column, intersection and union of the entries kept.
+    Entries are scored similarity − weight × column (see _tie_break). `threshold` (one per row,
+    updated in place) keeps the best lower bound on the k-th score over the slices seen so far
+    (see _bounds); entries below it go.
+    Returns row, column, intersection, union and score of the entries kept.
     """
     lengths = np.diff(counts.indptr)
     intersection = counts.data
     union = np.repeat(song_degrees, lengths) + column_degrees[counts.indices] - intersection
-    similarity = intersection / union
-    ranked = np.flatnonzero(lengths > k)
-    if ranked.size:
-        # Runs: min(length, _CHUNKS) per row with more than k entries (one entry each when the
-        # row is short, so the bound is exact there); one run for other rows, so none spills.
-        runs = np.where(lengths > k, np.minimum(lengths, _CHUNKS), lengths > 0)
-        row_of_run = np.repeat(np.arange(lengths.size), runs)
-        nth = np.arange(row_of_run.size) - np.repeat(np.cumsum(runs) - runs, runs)
-        edges = counts.indptr[row_of_run] + lengths[row_of_run] * nth // runs[row_of_run]
-        maxima = np.maximum.reduceat(similarity, edges)
-        in_ranked = np.repeat(lengths > k, runs)
-        table = np.full((lengths.size, _CHUNKS), -1.0, dtype=np.float32)
-        table[row_of_run[in_ranked], nth[in_ranked]] = maxima[in_ranked]
-        table = table[ranked]
-        bound = -np.partition(-table, k - 1, axis=1)[:, k - 1]
-        np.maximum.at(threshold, ranked, bound)
-    kept = np.flatnonzero(similarity >= np.repeat(threshold, lengths))
+    column = counts.indices + first_column
+    score = intersection.astype(np.float64) / union
+    if weight:
+        score -= column * weight
+    ranked, bound = _bounds(counts.indptr, score, k)
+    np.maximum.at(threshold, ranked, bound)
+    kept = np.flatnonzero(score >= np.repeat(threshold, lengths))
     row = (np.searchsorted(counts.indptr, kept, side="right") - 1).astype(np.int32)
-    return row, counts.indices[kept], intersection[kept], union[kept]
+    return row, column[kept], intersection[kept], union[kept], score[kept]
 
 
 def exact_top_k(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
@@ -245,19 +290,48 @@ def exact_top_k(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
     block = matrix.rows[songs]
     degrees = matrix.degrees.astype(np.float32)
     song_degrees = degrees[songs]
-    parts, threshold = [], np.zeros(songs.size, dtype=np.float32)
+    weight = _tie_break(matrix)
+    parts, threshold = [], np.full(songs.size, -1.0)
     for start, columns in matrix.column_parts:
         counts = (block @ columns).tocsr()
         # k + 1: a song's own column (similarity 1) may take one of the places.
-        row, column, intersection, union = _prefilter(
-            counts, song_degrees, degrees[start : start + columns.shape[1]], k + 1, threshold
+        part_degrees = degrees[start : start + columns.shape[1]]
+        parts.append(
+            _prefilter(counts, song_degrees, part_degrees, start, weight, k + 1, threshold)
         )
-        parts.append((row, column + start, intersection, union))
-    row, column, intersection, union = (
+    row, column, intersection, union, score = (
         np.concatenate(arrays) for arrays in zip(*parts, strict=True)
     )
-    not_self = (column != songs[row]) & (intersection / union >= threshold[row])
-    row, column = row[not_self], column[not_self]
-    intersection, union = intersection[not_self], union[not_self]
+    keep = np.flatnonzero((column != songs[row]) & (score >= threshold[row]))
+    # Entries of one row together (a linear-time sort of small ints), then a bound over the
+    # whole row: the survivors of each slice only knew their own slice.
+    keep = keep[np.argsort(row[keep], kind="stable")]
+    row, column, intersection, union, score = (
+        array[keep] for array in (row, column, intersection, union, score)
+    )
+    indptr = np.r_[0, np.cumsum(np.bincount(row, minlength=songs.size))]
+    ranked, bound = _bounds(indptr, score, k)
+    threshold[:] = -np.inf
+    threshold[ranked] = bound
+    keep = score >= threshold[row]
+    row, column, intersection, union = row[keep], column[keep], intersection[keep], union[keep]
+    if weight:
+        # Scores are distinct and ordered as the result: one two-key sort of the few survivors.
+        order = np.lexsort((-score[keep], row))
+        row, column = row[order], column[order]
+        similarity = intersection[order].astype(np.float64) / union[order].astype(np.float64)
+        starts, lengths = run_starts(row)
+        rank = np.arange(row.size) - np.repeat(starts, lengths) + 1
+        best = rank <= k
+        return Neighbours(
+            songs[row[best]], column[best].astype(np.int64), similarity[best],
+            rank[best].astype(np.int32),
+        )  # fmt: skip
     chosen, similarity, rank = select_top_k(row, column, intersection, union, k)
     return Neighbours(songs[row[chosen]], column[chosen].astype(np.int64), similarity, rank)
+
+
+def run_starts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a sorted array: each run's start index and length (np.repeat's arguments)."""
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    return starts, np.diff(np.r_[starts, values.size])

@@ -12,7 +12,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from spark.engines.kernel import Neighbours, SongMatrix, exact_top_k, select_top_k
+from spark.engines.kernel import (
+    Neighbours,
+    SongMatrix,
+    exact_top_k,
+    run_starts,
+    select_top_k,
+)
 
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
@@ -156,17 +162,11 @@ def single_playlist_neighbours(matrix: SongMatrix, songs: np.ndarray, k: int) ->
     song = np.repeat(songs, listed.shape[1])
     keep = (neighbour >= 0) & (neighbour != song)
     song, neighbour = song[keep], neighbour[keep]
-    rank = np.arange(song.size) - np.repeat(*_run_starts(song)) + 1
+    rank = np.arange(song.size) - np.repeat(*run_starts(song)) + 1
     best = rank <= k
     song, neighbour, rank = song[best], neighbour[best], rank[best]
     similarity = 1.0 / matrix.degrees[neighbour].astype(np.float64)
     return Neighbours(song, neighbour.astype(np.int64), similarity, rank.astype(np.int32))
-
-
-def _run_starts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For a sorted array: each run's start index and length (np.repeat's arguments)."""
-    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
-    return starts, np.diff(np.r_[starts, values.size])
 
 
 def single_playlist_candidates(
@@ -202,10 +202,16 @@ def verified_top_k(
     mine = (a >= start) & (a < end)
     theirs = (b >= start) & (b < end)
     a, b = np.r_[a[mine], b[theirs]], np.r_[b[mine], a[theirs]]
+    # Songs in one playlist get their exact list below, with no verification.
+    multiple = matrix.degrees[a] >= 2
+    a, b = a[multiple], b[multiple]
     multi = songs[matrix.degrees[songs] >= 2]
     extra_a, extra_b = single_playlist_candidates(matrix, multi, k)
     a, b = unique_pairs(np.r_[a, extra_a], np.r_[b, extra_b], matrix.n_songs)
     shared = intersections(matrix, a, b).astype(np.float32)
+    # Key collisions can pair songs with nothing in common.
+    real = shared > 0
+    a, b, shared = a[real], b[real], shared[real]
     degrees = matrix.degrees.astype(np.float32)
     union = degrees[a] + degrees[b] - shared
     chosen, similarity, rank = select_top_k((a - start).astype(np.int32), b, shared, union, k)
@@ -213,18 +219,7 @@ def verified_top_k(
     counts = np.bincount(found.song - start, minlength=end - start)
     short = multi[counts[multi - start] < k]
     filled = exact_top_k(matrix, short, k)
-    keep = ~np.isin(found.song, short)
+    found = found.take(~np.isin(found.song, short))
     single = single_playlist_neighbours(matrix, songs, k)
-    parts = [found, filled, single]
-    result = Neighbours(
-        *(
-            np.concatenate(
-                [
-                    getattr(part, name)[keep] if part is found else getattr(part, name)
-                    for part in parts
-                ]
-            )
-            for name in ("song", "neighbour", "similarity", "rank")
-        )
-    )
-    return result, {"verified_pairs": int(a.size), "filled_exactly": int(short.size)}
+    result = Neighbours.concatenate([found, filled, single])
+    return result, {"verified_pairs": int(real.size), "filled_exactly": int(short.size)}

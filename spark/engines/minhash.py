@@ -123,7 +123,10 @@ def lsh_candidates(
     cap = settings.cap
 
     def pairs(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        frame = pd.concat(list(batches), ignore_index=True)
+        batches = list(batches)
+        if not batches:
+            return
+        frame = pd.concat(batches, ignore_index=True)
         a, b, stats = lsh.bucket_pairs(
             frame["band"].to_numpy(), frame["bucket"].to_numpy(), frame["song"].to_numpy(), cap
         )
@@ -168,8 +171,11 @@ def verified_neighbours(
     rows = candidates.unionByName(markers).repartition(len(ranges), "block")
 
     def verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        batches = list(batches)
+        if not batches:
+            return
         matrix = worker_matrix(broadcast)
-        frame = pd.concat(list(batches), ignore_index=True)
+        frame = pd.concat(batches, ignore_index=True)
         for block, group in frame.groupby("block", sort=True):
             start, end = ranges[int(block)]
             a, b = group["a"].to_numpy(), group["b"].to_numpy()
