@@ -108,8 +108,6 @@ def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
     )
     build = active_build()
     assert build.parameters["job_arguments"] == {
-        "engine": "minhash", "lsh_rows": 3, "lsh_bands": 7, "lsh_cap": 50, "seed": 9
-    } or build.parameters["job_arguments"] == {
         "engine": "minhash", "lsh-rows": 3, "lsh-bands": 7, "lsh-cap": 50, "seed": 9
     }  # fmt: skip
     assert build.summary["engine"] == "minhash"

@@ -44,6 +44,9 @@ def output(request, spark, tmp_path_factory):
             "0.5",
             "--engine",
             request.param,
+            # Enough bands that banded MinHash misses no pair of this tiny set either.
+            "--lsh-bands",
+            "40",
             # Enough MinHash tables that no pair of this tiny set is missed (LSH is approximate).
             "--hash-tables",
             "20",
