@@ -18,12 +18,11 @@ from pathlib import Path
 
 from benchmarks.measure import PeakMemory, Run, generated, load_average, run_build, table
 
-SWEEP = [  # (bands, rows, cap)
-    (11, 2, 200),
-    (25, 2, 200),
-    (25, 2, 1000),
-    (50, 2, 200),
-    (10, 1, 200),
+SWEEP = [  # (bands, rows, cap); the first is the default
+    (39, 2, 10),
+    (25, 2, 20),
+    (80, 2, 10),
+    (60, 3, 10),
 ]
 GIB = 1024**3
 
