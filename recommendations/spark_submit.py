@@ -68,11 +68,12 @@ def spark_submit_executable() -> str:
 
 
 def package_job(destination: Path) -> Path:
-    """Zip the `spark` package so executors on any cluster can import it (--py-files)."""
+    """Zip the `spark` package, subpackages included, so executors on any cluster can import it
+    (--py-files)."""
     archive = destination / "songrec_spark.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        for source in sorted(JOB_PACKAGE.glob("*.py")):
-            zipped.write(source, f"spark/{source.name}")
+        for source in sorted(JOB_PACKAGE.rglob("*.py")):
+            zipped.write(source, f"spark/{source.relative_to(JOB_PACKAGE).as_posix()}")
     return archive
 
 

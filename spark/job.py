@@ -10,18 +10,24 @@ import argparse
 import json
 import os
 import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 from pyspark import StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
 
-from spark import neighbours, reader, songs
+from spark import reader, recall, songs
+from spark.engines import exact, lsh, minhash, mllib
+from spark.engines.kernel import SongMatrix
+from spark.neighbours import top_k
+from spark.progress import Stages, report
 
-ENGINES = ("mllib",)
+ENGINES = ("auto", "exact", "minhash", "mllib")
+# Σ size² (co-occurring pairs, counted with multiplicity) up to which auto runs the exact engine:
+# about 2.5 times the full generated file (4.0 billion), some 4 minutes of products on 2 cores.
+DEFAULT_EXACT_BUDGET = 10_000_000_000
+RECALL_AT = 10
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -29,37 +35,30 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--input", required=True, help="CSV file or directory (any Hadoop path)")
     parser.add_argument("--output", required=True, help="directory for songs/, neighbours/ …")
     parser.add_argument("--k", type=int, default=20, help="neighbours kept per song")
-    parser.add_argument("--engine", choices=ENGINES, default="mllib")
+    parser.add_argument("--engine", choices=ENGINES, default="auto")
+    parser.add_argument(
+        "--exact-budget",
+        type=float,
+        default=DEFAULT_EXACT_BUDGET,
+        help="auto: largest Σ playlist size² for the exact engine (above it: minhash)",
+    )
     parser.add_argument("--max-bad-share", type=float, default=0.05, help="abort above this")
-    parser.add_argument("--hash-tables", type=int, default=5, help="MinHashLSH hash tables")
+    # b = 39 bands of r = 2 rows; runs of 10 songs per bucket: recall@10 about 0.91 at 1M rows.
+    parser.add_argument("--lsh-threshold", type=float, default=0.16, help="S-curve's steep point")
+    parser.add_argument("--lsh-rows", type=int, default=2, help="r: MinHash rows per band")
+    parser.add_argument("--lsh-bands", type=int, help="b: bands (default from the threshold)")
+    parser.add_argument("--lsh-cap", type=int, default=10, help="songs per bucket run")
+    parser.add_argument("--hash-tables", type=int, default=5, help="mllib: MinHashLSH tables")
     parser.add_argument(
         "--max-distance",
         type=float,
         default=0.9,
-        help="Jaccard distance below which MinHashLSH pairs are kept (similarity above 1 - d)",
+        help="mllib: Jaccard distance below which pairs are kept (similarity above 1 - d)",
     )
+    parser.add_argument("--recall-sample", type=int, default=recall.SAMPLE_SIZE)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--master", help="Spark master; leave unset under spark-submit")
     return parser.parse_args(argv)
-
-
-def report(event: str, **fields: object) -> None:
-    print("PROGRESS " + json.dumps({"event": event, **fields}), flush=True)
-
-
-class Stages:
-    """Times named stages and reports each as it starts and ends."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        report("stage", stage=name)
-        started = time.perf_counter()
-        yield
-        self.seconds[name] = round(time.perf_counter() - started, 2)
-        report("done", stage=name, seconds=self.seconds[name])
 
 
 def _session(args: argparse.Namespace) -> SparkSession:
@@ -83,6 +82,116 @@ def _write_summary(output: str, summary: dict) -> None:
     if urlparse(output).scheme in ("", "file"):
         path = Path(urlparse(output).path) / "summary.json"
         path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+
+
+def choose_engine(requested: str, estimate: int, budget: float) -> tuple[str, str]:
+    """The engine to run and why: auto picks exact while Σ size² is within `budget`."""
+    if requested != "auto":
+        return requested, f"requested with --engine {requested}"
+    if estimate <= budget:
+        return "exact", (
+            f"auto: estimated {estimate:,} co-occurring pairs (Σ playlist size²) within the "
+            f"exact budget of {budget:,.0f}"
+        )
+    return "minhash", (
+        f"auto: estimated {estimate:,} co-occurring pairs (Σ playlist size²) above the exact "
+        f"budget of {budget:,.0f}"
+    )
+
+
+def lsh_settings(args: argparse.Namespace) -> lsh.LshSettings:
+    """b, r, cap and seed from the command line (b from --lsh-threshold unless --lsh-bands)."""
+    return lsh.LshSettings.for_threshold(
+        args.lsh_threshold,
+        rows=args.lsh_rows,
+        bands=args.lsh_bands,
+        cap=args.lsh_cap,
+        seed=args.seed,
+    )
+
+
+def _run_minhash(
+    spark: SparkSession,
+    args: argparse.Namespace,
+    matrix: SongMatrix,
+    broadcast: object,
+    stages: Stages,
+    output: str,
+) -> dict[str, int]:
+    settings = lsh_settings(args)
+    counters = minhash.Counters(spark)
+    partitions = max(8, spark.sparkContext.defaultParallelism * 8)
+    with stages.stage("signatures"):
+        bucket_rows = minhash.minhash_signatures(spark, matrix, broadcast, settings, counters)
+        bucket_rows = bucket_rows.persist(StorageLevel.MEMORY_AND_DISK)
+        bucket_row_count = bucket_rows.count()
+        report("signatures", songs=counters.signatures.value, bucket_rows=bucket_row_count)
+    ranges = minhash.verification_blocks(matrix)
+    starts = [start for start, _ in ranges]
+    with stages.stage("candidates"):
+        candidates = minhash.lsh_candidates(
+            bucket_rows, settings, starts, matrix.n_songs, partitions, counters
+        ).persist(StorageLevel.MEMORY_AND_DISK)
+        candidate_rows = candidates.count()
+        bucket_rows.unpersist()
+        report("candidates", pairs=candidate_rows, capped_buckets=counters.capped_buckets.value)
+    with stages.stage("neighbours"):
+        found = minhash.verified_neighbours(spark, candidates, broadcast, ranges, args.k, counters)
+        found.write.mode("overwrite").parquet(f"{output}/neighbours")
+        candidates.unpersist()
+    return {"bucket_rows": bucket_row_count, "candidate_rows": candidate_rows, **counters.values()}
+
+
+def _neighbours(
+    spark: SparkSession,
+    args: argparse.Namespace,
+    engine: str,
+    memberships: DataFrame,
+    matrix: SongMatrix,
+    stages: Stages,
+    output: str,
+) -> dict[str, int]:
+    """Run one engine, writing `<output>/neighbours`; returns the engine's stage counts."""
+    if engine == "mllib":
+        with stages.stage("neighbours"):
+            pairs = mllib.mllib_pairs(
+                memberships,
+                hash_tables=args.hash_tables,
+                max_distance=args.max_distance,
+                seed=args.seed,
+            )
+            top_k(pairs, args.k).write.mode("overwrite").parquet(f"{output}/neighbours")
+        return {}
+    broadcast = exact.broadcast_matrix(spark, matrix)
+    try:
+        if engine == "exact":
+            with stages.stage("neighbours"):
+                found = exact.exact_neighbours(spark, matrix, broadcast, k=args.k)
+                found.write.mode("overwrite").parquet(f"{output}/neighbours")
+            return {"blocks": len(exact.exact_blocks(matrix))}
+        return _run_minhash(spark, args, matrix, broadcast, stages, output)
+    finally:
+        broadcast.unpersist()
+
+
+def _recall(
+    spark: SparkSession, args: argparse.Namespace, matrix: SongMatrix, output: str
+) -> dict[str, float | int]:
+    """Recall@10 of the written neighbours on a random sample of songs in 2+ playlists.
+
+    At k below 10 (tiny tests) it is recall@k: a build cannot list more.
+    """
+    at = min(RECALL_AT, args.k)
+    sample = recall.sample_songs(matrix, args.recall_sample, args.seed)
+    truth = recall.reference(matrix, sample, at)
+    keys = spark.createDataFrame([(int(key),) for key in matrix.keys[sample]], "song_key long")
+    found = (
+        spark.read.parquet(f"{output}/neighbours")
+        .join(F.broadcast(keys), "song_key")
+        .filter(F.col("rank") <= at)
+        .toPandas()
+    )
+    return {"at": at, **recall.recall_at(matrix, truth, found, at)}
 
 
 def run(spark: SparkSession, args: argparse.Namespace) -> dict:
@@ -114,25 +223,42 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         song_rows = songs.songs(spellings, memberships)
         song_rows.write.mode("overwrite").parquet(f"{output}/songs")
         song_count = spark.read.parquet(f"{output}/songs").count()
-        playlist_count = memberships.select("playlist_id").distinct().count()
+        membership_count = memberships.count()
         records.unpersist()
+        spellings.unpersist()
+
+    with stages.stage("estimate"):
+        estimate = exact.pairs_estimate(memberships)
+        engine, reason = choose_engine(args.engine, estimate, args.exact_budget)
+        report("estimate", pairs=estimate, budget=args.exact_budget)
+        report("engine", engine=engine, reason=reason)
+
+    with stages.stage("matrix"):
+        matrix = exact.song_matrix(memberships)
+        playlist_count = matrix.n_playlists
         report("songs", songs=song_count, playlists=playlist_count)
 
-    with stages.stage("neighbours"):
-        pairs = neighbours.mllib_pairs(
-            memberships,
-            hash_tables=args.hash_tables,
-            max_distance=args.max_distance,
-            seed=args.seed,
-        )
-        neighbours.top_k(pairs, args.k).write.mode("overwrite").parquet(f"{output}/neighbours")
-        neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
+    counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
+    memberships.unpersist()
+    neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
 
+    with stages.stage("recall"):
+        quality = _recall(spark, args, matrix, output)
+        report("recall", recall_at_10=quality["recall"], songs=quality["songs"])
+
+    settings = lsh_settings(args)
     summary = {
         "input": args.input,
-        "engine": args.engine,
+        "engine": engine,
+        "engine_requested": args.engine,
+        "engine_reason": reason,
         "k": args.k,
         "parameters": {
+            "exact_budget": args.exact_budget,
+            "lsh_bands": settings.bands,
+            "lsh_rows": settings.rows,
+            "lsh_cap": settings.cap,
+            "lsh_threshold": round(settings.threshold, 4),
             "hash_tables": args.hash_tables,
             "max_distance": args.max_distance,
             "seed": args.seed,
@@ -142,7 +268,12 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "records": record_count,
         "songs": song_count,
         "playlists": playlist_count,
+        "memberships": membership_count,
+        "estimated_pairs": estimate,
         "neighbour_rows": neighbour_rows,
+        "counts": {**counts, "output_rows": neighbour_rows},
+        "recall": quality,
+        "recall_at_10": quality["recall"],
         "seconds": stages.seconds,
     }
     _write_summary(output, summary)

@@ -19,9 +19,15 @@ def _match_keys(names: pd.Series) -> pd.Series:
 
 
 def occurrences(records: DataFrame) -> DataFrame:
-    """One row per record: `artistname`, `trackname`, `playlist_id`."""
+    """One row per record: `artistname`, `trackname`, `spelling_id`, `playlist_id`.
+
+    `spelling_id` hashes the spelling so that joining records to song keys shuffles no strings.
+    """
     return records.select(
-        "artistname", "trackname", F.xxhash64("user_id", "playlistname").alias("playlist_id")
+        "artistname",
+        "trackname",
+        F.xxhash64("artistname", "trackname").alias("spelling_id"),
+        F.xxhash64("user_id", "playlistname").alias("playlist_id"),
     )
 
 
@@ -29,10 +35,10 @@ def spellings(occurrences: DataFrame) -> DataFrame:
     """Each distinct (artistname, trackname) spelling with its `count` and matching keys.
 
     Normalising distinct spellings, not records, runs the Python rules once per spelling.
-    Columns: artistname, trackname, count, artist_norm, title_norm, song_key.
+    Columns: artistname, trackname, spelling_id, count, artist_norm, title_norm, song_key.
     """
     return (
-        occurrences.groupBy("artistname", "trackname")
+        occurrences.groupBy("artistname", "trackname", "spelling_id")
         .count()
         .withColumn("artist_norm", _match_keys("artistname"))
         .withColumn("title_norm", _match_keys("trackname"))
@@ -42,9 +48,11 @@ def spellings(occurrences: DataFrame) -> DataFrame:
 
 def memberships(occurrences: DataFrame, spellings: DataFrame) -> DataFrame:
     """Distinct (`song_key`, `playlist_id`) pairs: which playlists each song is in."""
-    keys = spellings.select("artistname", "trackname", "song_key")
+    # Two longs per spelling: small enough to broadcast even for the full catalogue.
+    keys = F.broadcast(spellings.select("spelling_id", "song_key"))
     return (
-        occurrences.join(keys, ["artistname", "trackname"])
+        occurrences.select("spelling_id", "playlist_id")
+        .join(keys, "spelling_id")
         .select("song_key", "playlist_id")
         .distinct()
     )

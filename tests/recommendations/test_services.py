@@ -17,7 +17,7 @@ def build_directory(settings, tmp_path):
 
 
 def build_recs(path, **options) -> None:
-    call_command("build_recs", input=str(path), k=5, hash_tables=20, **options)
+    call_command("build_recs", input=str(path), k=5, **options)
 
 
 def songs_by_title() -> dict[str, Song]:
@@ -32,7 +32,11 @@ def test_build_recs_loads_songs_and_neighbours_and_activates_the_build(tmp_path)
     assert build.status == Build.Status.COMPLETE
     assert build.song_count == 5
     assert build.summary["lines_read"] == len(FIRST)
-    assert set(build.timings) == {"read", "normalise", "neighbours", "load"}
+    assert set(build.timings) == {
+        "read", "normalise", "estimate", "matrix", "neighbours", "recall", "load"
+    }  # fmt: skip
+    assert build.summary["engine"] == "exact"
+    assert build.summary["engine_reason"].startswith("auto: estimated")
     songs = songs_by_title()
     assert set(songs) == {"Twin A", "Twin B", "Anthem", "Encore", "Old Hit"}
     twin_a = recommendations_for_song(song=songs["Twin A"], include_same_artist=True)
@@ -75,3 +79,26 @@ def test_a_failed_build_leaves_the_previous_one_serving(tmp_path) -> None:
     assert active_build() == serving
     twin_a = songs_by_title()["Twin A"]
     assert recommendations_for_song(song=twin_a, include_same_artist=True).count() > 0
+
+
+@pytest.mark.django_db
+def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
+    build_recs(
+        write_playlists_csv(tmp_path / "first.csv", FIRST),
+        engine="minhash",
+        lsh_bands=7,
+        lsh_rows=3,
+        lsh_cap=50,
+        seed=9,
+    )
+    build = active_build()
+    assert build.parameters["job_arguments"] == {
+        "engine": "minhash", "lsh-rows": 3, "lsh-bands": 7, "lsh-cap": 50, "seed": 9
+    }  # fmt: skip
+    assert build.summary["engine"] == "minhash"
+    parameters = build.summary["parameters"]
+    assert (parameters["lsh_bands"], parameters["lsh_rows"], parameters["lsh_cap"]) == (7, 3, 50)
+    assert set(build.timings) >= {"signatures", "candidates"}
+    twin_a = songs_by_title()["Twin A"]
+    best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
+    assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)

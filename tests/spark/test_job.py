@@ -24,9 +24,13 @@ ROWS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def output(spark, tmp_path_factory):
-    directory = tmp_path_factory.mktemp("job")
+STAGES = {"read", "normalise", "estimate", "matrix", "neighbours", "recall"}
+ENGINE_STAGES = {"exact": STAGES, "minhash": STAGES | {"signatures", "candidates"}, "mllib": STAGES}
+
+
+@pytest.fixture(scope="module", params=["exact", "minhash", "mllib"])
+def output(request, spark, tmp_path_factory):
+    directory = tmp_path_factory.mktemp(f"job-{request.param}")
     source = write_playlists_csv(directory / "playlists.csv", ROWS, bad=['"x","y",z,"w","v"'])
     arguments = job.parse_args(
         [
@@ -38,6 +42,11 @@ def output(spark, tmp_path_factory):
             "2",
             "--max-bad-share",
             "0.5",
+            "--engine",
+            request.param,
+            # Enough bands that banded MinHash misses no pair of this tiny set either.
+            "--lsh-bands",
+            "40",
             # Enough MinHash tables that no pair of this tiny set is missed (LSH is approximate).
             "--hash-tables",
             "20",
@@ -98,7 +107,10 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
     assert summary["rejected"] == 1
     assert summary["songs"] == 6
     assert summary["neighbour_rows"] == 10
-    assert set(summary["seconds"]) == {"read", "normalise", "neighbours"}
+    assert summary["counts"]["output_rows"] == 10
+    assert set(summary["seconds"]) == ENGINE_STAGES[summary["engine"]]
+    assert summary["engine_reason"] == f"requested with --engine {summary['engine']}"
+    assert summary["recall_at_10"] == 1.0
     assert json.loads((directory / "summary.json").read_text()) == summary
     rejects = [
         json.loads(line)
@@ -114,3 +126,26 @@ def test_too_many_bad_lines_stops_the_job_with_a_clear_message(spark, tmp_path) 
     with pytest.raises(TooManyMalformedLines, match=r"3 of 5 lines \(60\.0%\) are malformed"):
         job.run(spark, arguments)
     assert not (tmp_path / "out" / "songs").exists()
+
+
+def test_auto_runs_exact_within_the_budget_and_minhash_above_it(spark, tmp_path) -> None:
+    source = write_playlists_csv(tmp_path / "playlists.csv", ROWS)
+    common = ["--input", str(source), "--k", "2", "--recall-sample", "10"]
+    within = job.run(spark, job.parse_args([*common, "--output", str(tmp_path / "a")]))
+    assert (within["engine"], within["engine_requested"]) == ("exact", "auto")
+    # Σ size²: Starred 3² + 3², Road trip 3² + 2², Quiet 1²
+    assert within["estimated_pairs"] == 9 + 9 + 9 + 4 + 1
+    assert "within the exact budget" in within["engine_reason"]
+    above = job.run(
+        spark,
+        job.parse_args([*common, "--output", str(tmp_path / "b"), "--exact-budget", "10"]),
+    )
+    assert above["engine"] == "minhash"
+    assert (
+        "32 co-occurring pairs (Σ playlist size²) above the exact budget of 10"
+        in (above["engine_reason"])
+    )
+    assert set(above["counts"]) >= {
+        "signatures", "bucket_rows", "largest_bucket", "capped_buckets",
+        "candidate_rows", "verified_pairs", "output_rows",
+    }  # fmt: skip

@@ -12,8 +12,17 @@ class Command(BaseCommand):
         parser.add_argument("--input", help="playlists CSV (any Hadoop path)")
         parser.add_argument("--k", type=int, help="neighbours kept per song (default 20)")
         parser.add_argument("--spark-master", help="Spark master URL (default SPARK_MASTER)")
-        parser.add_argument("--hash-tables", type=int, help="MinHashLSH hash tables")
-        parser.add_argument("--max-distance", type=float, help="MinHashLSH distance threshold")
+        parser.add_argument(
+            "--engine", choices=("auto", "exact", "minhash", "mllib"), help="default auto"
+        )
+        parser.add_argument("--exact-budget", type=float, help="auto: largest Σ playlist size²")
+        parser.add_argument("--lsh-threshold", type=float, help="minhash: S-curve's steep point")
+        parser.add_argument("--lsh-rows", type=int, help="minhash: rows per band (r)")
+        parser.add_argument("--lsh-bands", type=int, help="minhash: bands (b)")
+        parser.add_argument("--lsh-cap", type=int, help="minhash: songs per bucket run")
+        parser.add_argument("--seed", type=int, help="hash functions and recall sample")
+        parser.add_argument("--hash-tables", type=int, help="mllib: MinHashLSH hash tables")
+        parser.add_argument("--max-distance", type=float, help="mllib: distance threshold")
         parser.add_argument(
             "--async",
             action="store_true",
@@ -40,7 +49,11 @@ class Command(BaseCommand):
             return
         job_arguments = {
             name.replace("_", "-"): options[name]
-            for name in ("hash_tables", "max_distance")
+            for name in (
+                *("engine", "exact_budget", "seed"),
+                *("lsh_threshold", "lsh_rows", "lsh_bands", "lsh_cap"),
+                *("hash_tables", "max_distance"),
+            )
             if options[name] is not None
         }
         try:

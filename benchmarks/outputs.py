@@ -1,0 +1,60 @@
+"""Checks on two builds' outputs of one file: planted pairs and coverage against exact.
+
+Planted pairs ("Twin A NNN" / "Twin B NNN", always together) must be each other's rank-1
+neighbour with similarity 1.0. Coverage: the exact build lists min(K, co-occurring songs)
+neighbours for every song by construction, so a build covers a song when it lists as many.
+
+    python -m benchmarks.outputs --exact data/bench/out-12900000/auto-exact \\
+        --other data/bench/out-12900000/auto
+"""
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from benchmarks.measure import table
+
+
+def planted(directory: Path) -> tuple[int, int]:
+    """(pairs whose twins are each other's rank-1 neighbour at 1.0, planted pairs)."""
+    songs = pd.read_parquet(directory / "songs", columns=["key", "artist", "title"])
+    twins = songs[songs["artist"].str.startswith("Planted Pair ")]
+    first = pd.read_parquet(directory / "neighbours", filters=[("rank", "==", 1)])
+    first = first.set_index("song_key")
+    good = 0
+    for _, pair in twins.groupby("artist"):
+        keys = pair["key"].tolist()
+        if len(keys) == 2 and all(
+            key in first.index
+            and first.loc[key, "neighbour_key"] == other
+            and first.loc[key, "similarity"] == 1.0
+            for key, other in ((keys[0], keys[1]), (keys[1], keys[0]))
+        ):
+            good += 1
+    return good, twins["artist"].nunique()
+
+
+def coverage(exact: Path, other: Path) -> tuple[int, int]:
+    """(songs listed with as many neighbours as exact lists, songs exact lists)."""
+    expected = pd.read_parquet(exact / "neighbours", columns=["song_key"]).value_counts()
+    listed = pd.read_parquet(other / "neighbours", columns=["song_key"]).value_counts()
+    listed = listed.reindex(expected.index, fill_value=0)
+    return int((listed.to_numpy() >= expected.to_numpy()).sum()), int(expected.size)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--exact", type=Path, required=True)
+    parser.add_argument("--other", type=Path, required=True)
+    args = parser.parse_args(argv)
+    rows = []
+    for name, directory in (("exact", args.exact), ("other", args.other)):
+        good, pairs = planted(directory)
+        covered, songs = coverage(args.exact, directory)
+        rows.append([name, f"{good}/{pairs}", f"{covered:,}/{songs:,}", f"{covered / songs:.4f}"])
+    print(table(["build", "planted rank-1 at 1.0", "songs covered", "coverage"], rows))
+
+
+if __name__ == "__main__":
+    main()

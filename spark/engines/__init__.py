@@ -1,0 +1,1 @@
+"""Neighbour search engines: exact sparse products, banded MinHash LSH, Spark ML MinHashLSH."""
