@@ -27,3 +27,36 @@ def use_database(name: str) -> None:
     import django
 
     django.setup()
+
+
+def create_synthetic_build(cursor, *, songs: int, per_song: int, input_path: str, parameters: dict):
+    """An active, complete build whose neighbour rows are generated inside PostgreSQL.
+
+    Each song 1..songs gets `per_song` neighbours spread over the catalogue, best first; the rows
+    go into the build's own table and are indexed and attached as a real build's are. Returns it.
+    """
+    from recommendations import storage
+    from recommendations.models import Build
+
+    build = Build.objects.create(
+        status=Build.Status.COMPLETE,
+        is_active=True,
+        input_path=input_path,
+        parameters=parameters,
+        song_count=songs,
+        neighbour_count=songs * per_song,
+    )
+    storage.prepare(build.pk)
+    # LATERAL keeps a song's rows together, as build_recs loads them (song by song).
+    cursor.execute(
+        f"""
+        INSERT INTO {storage.build_table(build.pk)}
+            (build_id, song_key, neighbour_key, similarity, rank)
+        SELECT %s, s, 1 + (s * 7919 + r * 104729) %% %s,
+               0.9 - r * 0.03 + (s %% 7) * 0.001, r
+        FROM generate_series(1::bigint, %s) s CROSS JOIN LATERAL generate_series(1, %s) r
+        """,
+        [build.pk, songs, songs, per_song],
+    )
+    storage.attach(build.pk)
+    return build

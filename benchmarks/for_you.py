@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import use_database  # noqa: E402
+from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -59,7 +59,6 @@ def load(arguments: argparse.Namespace) -> None:
 
     from accounts.models import Favourite, HistoryEntry
     from catalog.models import Song
-    from recommendations import storage
     from recommendations.models import Build, Neighbour
 
     songs, per_song = arguments.songs, arguments.neighbours
@@ -94,31 +93,14 @@ def load(arguments: argparse.Namespace) -> None:
             [songs],
         )
         step(f"{songs:,} songs")
-        build = Build.objects.create(
-            status=Build.Status.COMPLETE,
-            is_active=True,
+        create_synthetic_build(
+            cursor,
+            songs=songs,
+            per_song=per_song,
             input_path="benchmarks/for_you.py",
             parameters={"synthetic": {"songs": songs, "neighbours": per_song}},
-            song_count=songs,
-            neighbour_count=songs * per_song,
         )
-        # Each song's neighbours are spread over the whole catalogue, best first. LATERAL keeps
-        # a song's rows together, as build_recs loads them (the job writes them song by song).
-        # The rows go into the build's own table, indexed and attached afterwards, as in a build.
-        storage.prepare(build.pk)
-        cursor.execute(
-            f"""
-            INSERT INTO {storage.build_table(build.pk)}
-                (build_id, song_key, neighbour_key, similarity, rank)
-            SELECT %s, s, 1 + (s * 7919 + r * 104729) %% %s,
-                   0.9 - r * 0.03 + (s %% 7) * 0.001, r
-            FROM generate_series(1::bigint, %s) s CROSS JOIN LATERAL generate_series(1, %s) r
-            """,
-            [build.pk, songs, songs, per_song],
-        )
-        step(f"{songs * per_song:,} neighbour rows")
-        storage.attach(build.pk)
-        step("neighbour rows indexed and attached")
+        step(f"{songs * per_song:,} neighbour rows, indexed and attached")
         for name, statement in indexes:
             cursor.execute(statement)
             step(f"index {name}")
