@@ -33,7 +33,12 @@ def read_memberships(path: Path) -> tuple[np.ndarray, np.ndarray]:
             column_names=["user_id", "artistname", "trackname", "playlistname"], skip_rows=1
         ),
         parse_options=pa_csv.ParseOptions(
-            double_quote=False, escape_char="\\", invalid_row_handler=lambda row: "skip"
+            double_quote=False,
+            escape_char="\\",
+            # A truncated malformed line leaves a quote open: without this the parallel
+            # chunker loses its place in the file.
+            newlines_in_values=True,
+            invalid_row_handler=lambda row: "skip",
         ),
         convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(["user_id"], pa.string())),
     ).to_pandas()
