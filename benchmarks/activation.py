@@ -71,10 +71,8 @@ def load_build(rows: int) -> tuple[object, dict[str, float]]:
 def main() -> None:
     arguments = parse_arguments()
     use_database(arguments.database)
-    from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
     from catalog.models import Song
     from recommendations import services, storage
     from recommendations.models import Build

@@ -8,7 +8,7 @@ DEFAULT_SERVER = "postgres://postgres:postgres@localhost:5432/postgres"
 
 
 def use_database(name: str) -> None:
-    """Create database `name` on DATABASE_URL's server if missing, and point Django at it."""
+    """Create and migrate database `name` on DATABASE_URL's server; point Django at it."""
     import psycopg2
 
     server = urlsplit(os.environ.get("DATABASE_URL", DEFAULT_SERVER))
@@ -27,6 +27,9 @@ def use_database(name: str) -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
 
 
 def create_synthetic_build(cursor, *, songs: int, per_song: int, input_path: str, parameters: dict):

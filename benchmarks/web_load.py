@@ -299,9 +299,6 @@ def measure(arguments: argparse.Namespace) -> None:
 def main() -> None:
     arguments = parse_arguments()
     use_database(arguments.database)
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     if arguments.reload or not is_loaded(arguments):
         load(arguments)
     measure(arguments)
