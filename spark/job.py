@@ -200,43 +200,41 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
     output = args.output.rstrip("/")
 
     with stages.stage("read"):
-        records, rejects = reader.parse_lines(reader.read_lines(spark, args.input))
-        rejects = rejects.persist(StorageLevel.MEMORY_AND_DISK)
-        rejected = rejects.count()
-        records = records.persist(StorageLevel.MEMORY_AND_DISK)
-        record_count = records.count()
+        # One scan of the input: checked, split and cached lines; records and rejects both
+        # come from the cache.
+        parsed = reader.parse(reader.read_lines(spark, args.input))
+        parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
+        by_reason = reader.reason_counts(parsed)
+        record_count = by_reason.pop(None, 0)
+        rejected = sum(by_reason.values())
         lines_read = record_count + rejected
         report("read", lines=lines_read, rejected=rejected)
         reader.check_malformed_share(
             lines_read=lines_read, rejected=rejected, max_bad_share=args.max_bad_share
         )
         if rejected:
-            rejects.coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
-        rejects.unpersist()
+            reader.rejects(parsed).coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
 
     with stages.stage("normalise"):
-        occurrences = songs.occurrences(records)
+        occurrences = songs.occurrences(reader.records(parsed))
         spellings = songs.spellings(occurrences).persist(StorageLevel.MEMORY_AND_DISK)
         memberships = songs.memberships(occurrences, spellings).persist(
             StorageLevel.MEMORY_AND_DISK
         )
-        song_rows = songs.songs(spellings, memberships)
-        song_rows.write.mode("overwrite").parquet(f"{output}/songs")
-        song_count = spark.read.parquet(f"{output}/songs").count()
-        membership_count = memberships.count()
-        records.unpersist()
+        songs.songs(spellings, memberships).write.mode("overwrite").parquet(f"{output}/songs")
+        parsed.unpersist()
         spellings.unpersist()
-
-    with stages.stage("estimate"):
-        estimate = exact.pairs_estimate(memberships)
-        engine, reason = choose_engine(args.engine, estimate, args.exact_budget)
-        report("estimate", pairs=estimate, budget=args.exact_budget)
-        report("engine", engine=engine, reason=reason)
 
     with stages.stage("matrix"):
         matrix = exact.song_matrix(memberships)
         playlist_count = matrix.n_playlists
-        report("songs", songs=song_count, playlists=playlist_count)
+        report("songs", songs=matrix.n_songs, playlists=playlist_count)
+
+    with stages.stage("estimate"):
+        estimate = matrix.pairs_estimate
+        engine, reason = choose_engine(args.engine, estimate, args.exact_budget)
+        report("estimate", pairs=estimate, budget=args.exact_budget)
+        report("engine", engine=engine, reason=reason)
 
     counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
     memberships.unpersist()
@@ -266,9 +264,10 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "lines_read": lines_read,
         "rejected": rejected,
         "records": record_count,
-        "songs": song_count,
+        "rejected_by_reason": by_reason,
+        "songs": matrix.n_songs,
         "playlists": playlist_count,
-        "memberships": membership_count,
+        "memberships": int(matrix.indices.size),
         "estimated_pairs": estimate,
         "neighbour_rows": neighbour_rows,
         "counts": {**counts, "output_rows": neighbour_rows},

@@ -16,8 +16,6 @@ COLUMNS = ("user_id", "artistname", "trackname", "playlistname")
 _FIELD = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
 RECORD_PATTERN = "^" + r"\s*,\s*".join([_FIELD] * len(COLUMNS)) + r"\s*$"
 _HEADER_PATTERN = r'^\s*"user_id"\s*,'
-# In a well-formed line, a quoted field holding only spaces (what trim leaves empty).
-_EMPTY_FIELD_PATTERN = r'(^|,)\s*"(?: |\\ )*"\s*(,|$)'
 
 
 class TooManyMalformedLines(Exception):
@@ -34,29 +32,51 @@ def _unescape(field: Column) -> Column:
     return F.when(field.contains("\\"), F.regexp_replace(field, r"\\(.)", "$1")).otherwise(field)
 
 
-def parse_lines(lines: DataFrame) -> tuple[DataFrame, DataFrame]:
-    """Split lines into records and rejects.
+def parse(lines: DataFrame) -> DataFrame:
+    """Check and split every line in one scan.
 
-    Returns `(records, rejects)`: records have the four string columns of COLUMNS, unescaped and
-    trimmed; rejects keep the raw `line` and a `reason`. The header line is dropped from both.
+    Columns: `reason` (null for a record), `line` (kept for rejects only) and the four string
+    columns of COLUMNS, unescaped and trimmed (null for rejects). The header line is dropped.
     """
     lines = lines.filter(~F.col("line").rlike(_HEADER_PATTERN))
-    # Reasons come from the raw line alone, so the filters below never repeat field extraction.
-    parsed = lines.select(
-        "line",
-        F.when(~F.col("line").rlike(RECORD_PATTERN), F.lit("not four quoted fields"))
-        .when(F.col("line").rlike(_EMPTY_FIELD_PATTERN), F.lit("empty field"))
-        .alias("reason"),
-    )
     # A well-formed line's quoted fields, found in one scan: exactly the four of the record.
-    fields = parsed.filter(F.col("reason").isNull()).select(
-        F.regexp_extract_all("line", F.lit(_FIELD), 1).alias("fields")
+    fields = F.regexp_extract_all("line", F.lit(_FIELD), 1)
+    split = lines.select(
+        "line",
+        F.col("line").rlike(RECORD_PATTERN).alias("well_formed"),
+        *[F.trim(_unescape(F.get(fields, i))).alias(name) for i, name in enumerate(COLUMNS)],
     )
-    records = fields.select(
-        *[F.trim(_unescape(F.get("fields", i))).alias(name) for i, name in enumerate(COLUMNS)]
+    reason = (
+        F.when(~F.col("well_formed"), F.lit("not four quoted fields"))
+        # A field of spaces only (escaped or not) is empty once unescaped and trimmed.
+        .when(F.array_contains(F.array(*COLUMNS), ""), F.lit("empty field"))
     )
-    rejects = parsed.filter(F.col("reason").isNotNull()).select("line", "reason")
-    return records, rejects
+    return split.withColumn("reason", reason).select(
+        "reason",
+        F.when(F.col("reason").isNotNull(), F.col("line")).alias("line"),
+        *[F.when(F.col("reason").isNull(), F.col(name)).alias(name) for name in COLUMNS],
+    )
+
+
+def records(parsed: DataFrame) -> DataFrame:
+    """The well-formed lines of `parse`'s output: the four columns of COLUMNS."""
+    return parsed.filter(F.col("reason").isNull()).select(*COLUMNS)
+
+
+def rejects(parsed: DataFrame) -> DataFrame:
+    """The malformed lines of `parse`'s output: `line` and `reason`."""
+    return parsed.filter(F.col("reason").isNotNull()).select("line", "reason")
+
+
+def parse_lines(lines: DataFrame) -> tuple[DataFrame, DataFrame]:
+    """`(records, rejects)` of `lines` (see `parse`)."""
+    parsed = parse(lines)
+    return records(parsed), rejects(parsed)
+
+
+def reason_counts(parsed: DataFrame) -> dict[str | None, int]:
+    """Lines per reason (None: records), in one aggregation."""
+    return {row["reason"]: row["count"] for row in parsed.groupBy("reason").count().collect()}
 
 
 def check_malformed_share(*, lines_read: int, rejected: int, max_bad_share: float) -> None:

@@ -5,6 +5,8 @@ names like "Starred" are shared by thousands of users. Keys are 64-bit xxhash va
 across runs and Spark versions, compact in Parquet and PostgreSQL.
 """
 
+import functools
+
 import pandas as pd
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
@@ -13,9 +15,15 @@ from pyspark.sql.types import StringType
 from spark.names import match_key
 
 
+# Per Python worker, reused across tasks: an artist's name recurs in all of its spellings.
+@functools.lru_cache(maxsize=1 << 20)
+def _cached_match_key(name: str) -> str:
+    return match_key(name)
+
+
 @F.pandas_udf(StringType())
 def _match_keys(names: pd.Series) -> pd.Series:
-    return names.map(match_key)
+    return names.map(_cached_match_key)
 
 
 def occurrences(records: DataFrame) -> DataFrame:

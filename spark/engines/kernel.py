@@ -132,6 +132,11 @@ class SongMatrix:
         return np.bincount(self.indices, minlength=self.n_playlists).astype(np.int64)
 
     @cached_property
+    def pairs_estimate(self) -> int:
+        """Σ over playlists of size²: the exact engine's work and a bound on co-occurring pairs."""
+        return int((self.playlist_sizes**2).sum())
+
+    @cached_property
     def work(self) -> np.ndarray:
         """Per song, the sum of its playlists' sizes: an upper bound on its row of A · Aᵀ."""
         sizes = self.playlist_sizes[self.indices]
