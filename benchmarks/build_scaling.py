@@ -86,6 +86,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--mllib-timeout", type=float, default=1200.0)
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--driver-memory", default="6g")
+    # The original method's measurements used a 16 GB driver; less fails with out-of-memory.
+    parser.add_argument("--mllib-driver-memory", default="16g")
     parser.add_argument("--sweep", action="store_true", help="MinHash settings at each size")
     parser.add_argument("--extra", default="{}", help="JSON job arguments for every Spark run")
     args = parser.parse_args(argv)
@@ -108,10 +110,11 @@ def main(argv: list[str] | None = None) -> None:
                 for b, r, cap in SWEEP
             ]  # fmt: skip
         for name, arguments in runs:
-            timeout = args.mllib_timeout if name == "mllib" else args.timeout
+            mllib = name == "mllib"
             run = run_build(
-                source, out / name.replace(" ", "_"), arguments=arguments, timeout=timeout,
-                driver_memory=args.driver_memory,
+                source, out / name.replace(" ", "_"), arguments=arguments,
+                timeout=args.mllib_timeout if mllib else args.timeout,
+                driver_memory=args.mllib_driver_memory if mllib else args.driver_memory,
             )  # fmt: skip
             rows.append(row(size, name, run, bar))
             print(table(HEADERS, rows[-1:]), flush=True)

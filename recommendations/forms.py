@@ -11,12 +11,12 @@ class StartBuildForm(forms.Form):
     )
     k = forms.IntegerField(min_value=1, max_value=200, initial=20, label="Neighbours per song")
     hash_tables = forms.IntegerField(
-        min_value=1, max_value=100, initial=5, label="MinHash LSH hash tables"
+        min_value=1, max_value=100, initial=10, label="MinHash LSH hash tables"
     )
     max_distance = forms.FloatField(
         min_value=0.0,
         max_value=1.0,
-        initial=0.9,
+        initial=1.0,
         label="LSH distance threshold",
         help_text="Pairs with Jaccard distance below this are kept (similarity above 1 − this).",
     )

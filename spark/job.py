@@ -48,11 +48,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--lsh-rows", type=int, default=2, help="r: MinHash rows per band")
     parser.add_argument("--lsh-bands", type=int, help="b: bands (default from the threshold)")
     parser.add_argument("--lsh-cap", type=int, default=10, help="songs per bucket run")
-    parser.add_argument("--hash-tables", type=int, default=5, help="mllib: MinHashLSH tables")
+    # mllib defaults are the original method's: 10 tables, every colliding pair that shares a
+    # playlist (distance below 1.0).
+    parser.add_argument("--hash-tables", type=int, default=10, help="mllib: MinHashLSH tables")
     parser.add_argument(
         "--max-distance",
         type=float,
-        default=0.9,
+        default=1.0,
         help="mllib: Jaccard distance below which pairs are kept (similarity above 1 - d)",
     )
     parser.add_argument("--recall-sample", type=int, default=recall.SAMPLE_SIZE)

@@ -1,8 +1,9 @@
 """The exact engine: the song × playlist matrix broadcast, exact top-K per block of songs.
 
-The driver collects the memberships once (two longs per row, sorted by Spark), numbers songs in
-key order and broadcasts the compressed matrix. Each Spark task takes a block of song indices,
-sized by `SongMatrix.work` so memory stays bounded, and runs the numpy/scipy kernel on it.
+The driver collects the memberships once (two longs per row), numbers songs in key order and
+broadcasts the compressed matrix. Each Spark task takes a block of song indices, sized by
+`SongMatrix.work` (the product entries its rows add up) so tasks take similar times, and runs
+the compiled kernel on it.
 """
 
 import uuid
@@ -17,7 +18,7 @@ from spark.engines.kernel import Neighbours, SongMatrix, blocks, exact_top_k
 
 NEIGHBOUR_SCHEMA = "song_key long, neighbour_key long, similarity double, rank int"
 BLOCK_SCHEMA = "start long, end long"
-# Product entries (upper bound) per task: about 1 GB of numpy temporaries at most.
+# Product entries (upper bound) per task: about a second of work, dozens of tasks at full size.
 WORK_PER_BLOCK = 60_000_000
 
 _MATRICES: dict[str, SongMatrix] = {}

@@ -1,15 +1,18 @@
-"""Exact Jaccard top-K with sparse matrix products: plain numpy and scipy, no Spark.
+"""Exact Jaccard top-K from the song × playlist matrix: numpy, scipy and numba, no Spark.
 
 Songs are rows of a binary song × playlist matrix A, numbered in ascending song-key order so that
-"ties go to the smaller key" is "ties go to the smaller index". For a block of songs, A[block] · Aᵀ
-counts the playlists each song shares with every other song (|a ∩ b|), and
-J(a, b) = |a ∩ b| / (deg a + deg b − |a ∩ b|). Both the Spark engines and the recall check call
-`exact_top_k`, so an engine's output and its reference agree to the last bit.
+"ties go to the smaller key" is "ties go to the smaller index". Row a of A · Aᵀ counts the
+playlists song a shares with every other song (|a ∩ b|), and
+J(a, b) = |a ∩ b| / (deg a + deg b − |a ∩ b|). `exact_top_k` computes the rows one at a time in
+compiled loops and keeps only each row's best K, so no product is ever stored. Both the Spark
+engines and the recall check call `exact_top_k`, so an engine's output and its reference agree
+to the last bit.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 
@@ -19,11 +22,6 @@ import scipy.sparse as sp
 _BUCKET_SHIFT = 19
 _BUCKETS = 512
 _TOP_BUCKET = np.float32(1.0).view(np.int32) >> _BUCKET_SHIFT
-# Runs per row in the linear pre-filter (see _prefilter); a few times k keeps few extra entries.
-_CHUNKS = 64
-# Songs per column slice of Aᵀ: the product's accumulator for one slice stays in the CPU cache,
-# which doubles the speed of scipy's sparse product on the full catalogue.
-_COLUMN_SLICE = 262_144
 
 
 @dataclass(frozen=True)
@@ -80,15 +78,6 @@ class SongMatrix:
     def columns(self) -> sp.csr_matrix:
         """Aᵀ: playlists × songs, float32 ones."""
         return self.rows.T.tocsr()
-
-    @cached_property
-    def column_parts(self) -> list[tuple[int, sp.csr_matrix]]:
-        """Aᵀ cut into slices of _COLUMN_SLICE songs: (first song index, slice)."""
-        columns = self.columns
-        return [
-            (start, columns[:, start : start + _COLUMN_SLICE].tocsr())
-            for start in range(0, self.n_songs, _COLUMN_SLICE)
-        ]
 
     def fewest_playlists_first(self, width: int) -> np.ndarray:
         """n_playlists × width: each playlist's members with the fewest playlists first (ties to
@@ -215,125 +204,97 @@ def select_top_k(
     return kept[best], similarity[best], rank[best].astype(np.int32)
 
 
-def _tie_break(matrix: SongMatrix) -> float:
-    """Weight of the column index in a float64 score similarity − weight × column, or 0.
-
-    Distinct similarities differ by at least 1 / (largest union)², so the score orders exactly
-    as (similarity desc, column asc) while n_songs × weight stays below that gap and the weight
-    is at least float64's unit step below 1 (2⁻⁵²). Ties then count once each in the pre-filter.
-    """
-    weight = 2.0**-52
-    largest_union = 2.0 * max(int(matrix.degrees.max(initial=0)), 1)
-    return weight if matrix.n_songs * weight < 0.5 / largest_union**2 else 0.0
+@numba.njit(nogil=True)
+def _better(shared: int, union: int, song: int, other_shared: int, other_union: int,
+            other: int) -> bool:  # fmt: skip
+    """(shared / union, song) ranks above (other_shared / other_union, other): higher Jaccard,
+    ties to the smaller index. Compared as fractions, exactly."""
+    left, right = shared * other_union, other_shared * union
+    return left > right or (left == right and song < other)
 
 
-def _bounds(indptr: np.ndarray, score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Rows (of a CSR-like layout) with more than k entries, and a lower bound on each one's
-    k-th best score.
-
-    A row is cut into up to _CHUNKS runs; the k-th largest of the runs' maxima is reached by k
-    distinct entries, so it bounds the k-th best from below (exactly for rows of at most
-    _CHUNKS entries, where every entry is its own run). Sequential passes: no sort, no scatter
-    over the entries.
-    """
-    lengths = np.diff(indptr)
-    ranked = np.flatnonzero(lengths > k)
-    if ranked.size == 0:
-        return ranked, np.empty(0)
-    # One run per row that is not ranked (so no run spills into the next row).
-    runs = np.where(lengths > k, np.minimum(lengths, _CHUNKS), lengths > 0)
-    row_of_run = np.repeat(np.arange(lengths.size), runs)
-    nth = np.arange(row_of_run.size) - np.repeat(np.cumsum(runs) - runs, runs)
-    edges = indptr[row_of_run] + lengths[row_of_run] * nth // runs[row_of_run]
-    maxima = np.maximum.reduceat(score, edges)
-    in_ranked = np.repeat(lengths > k, runs)
-    slot = np.cumsum(lengths > k) - 1
-    table = np.full((ranked.size, _CHUNKS), -np.inf)
-    table[slot[row_of_run[in_ranked]], nth[in_ranked]] = maxima[in_ranked]
-    return ranked, -np.partition(-table, k - 1, axis=1)[:, k - 1]
-
-
-def _prefilter(
-    counts: sp.csr_matrix,
-    song_degrees: np.ndarray,
-    column_degrees: np.ndarray,
-    first_column: int,
-    weight: float,
+@numba.njit(nogil=True)
+def _top_k_rows(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    column_indptr: np.ndarray,
+    column_indices: np.ndarray,
+    degrees: np.ndarray,
+    songs: np.ndarray,
     k: int,
-    threshold: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Entries of one column slice of a block product that can still be among their row's k best.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per song of `songs`, its k best by Jaccard: one row of A · Aᵀ at a time, counted in a
+    dense accumulator (Gustavson's method) and ranked as it is read, so no product is stored.
 
-    Entries are scored similarity − weight × column (see _tie_break). `threshold` (one per row,
-    updated in place) keeps the best lower bound on the k-th score over the slices seen so far
-    (see _bounds); entries below it go.
-    Returns row, column, intersection, union and score of the entries kept.
+    Returns row counts and, k slots per song, neighbour index, intersection and union.
     """
-    lengths = np.diff(counts.indptr)
-    intersection = counts.data
-    union = np.repeat(song_degrees, lengths) + column_degrees[counts.indices] - intersection
-    column = counts.indices + first_column
-    score = intersection.astype(np.float64) / union
-    if weight:
-        score -= column * weight
-    ranked, bound = _bounds(counts.indptr, score, k)
-    np.maximum.at(threshold, ranked, bound)
-    kept = np.flatnonzero(score >= np.repeat(threshold, lengths))
-    row = (np.searchsorted(counts.indptr, kept, side="right") - 1).astype(np.int32)
-    return row, column[kept], intersection[kept], union[kept], score[kept]
+    counts = np.zeros(degrees.size, np.int64)
+    touched = np.empty(degrees.size, np.int64)
+    found = np.zeros(songs.size, np.int64)
+    neighbour = np.empty((songs.size, k), np.int64)
+    shared = np.empty((songs.size, k), np.int64)
+    union = np.empty((songs.size, k), np.int64)
+    for row in range(songs.size):
+        song = songs[row]
+        n_touched = 0
+        for entry in range(indptr[song], indptr[song + 1]):
+            playlist = indices[entry]
+            for member in range(column_indptr[playlist], column_indptr[playlist + 1]):
+                other = column_indices[member]
+                if counts[other] == 0:
+                    touched[n_touched] = other
+                    n_touched += 1
+                counts[other] += 1
+        size = 0
+        for position in range(n_touched):
+            other = touched[position]
+            common = counts[other]
+            counts[other] = 0
+            if other == song:
+                continue
+            total = degrees[song] + degrees[other] - common
+            if size == k and not _better(
+                common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
+            ):
+                continue
+            # Insert in order, dropping the k-th when full.
+            slot = min(size, k - 1)
+            while slot > 0 and _better(
+                common, total, other,
+                shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1],
+            ):  # fmt: skip
+                neighbour[row, slot] = neighbour[row, slot - 1]
+                shared[row, slot] = shared[row, slot - 1]
+                union[row, slot] = union[row, slot - 1]
+                slot -= 1
+            neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
+            size = min(size + 1, k)
+        found[row] = size
+    return found, neighbour, shared, union
 
 
 def exact_top_k(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
     """Exact Jaccard top-k of each song index in `songs` over all songs (itself excluded).
 
-    Songs sharing no playlist with anyone get no rows. Memory is proportional to the summed
-    `matrix.work` of `songs`: callers size their blocks with `blocks`.
+    Ties go to the smaller index (the smaller key). Songs sharing no playlist with anyone get
+    no rows. Time is proportional to the summed `matrix.work` of `songs`; memory to the
+    number of songs.
     """
     songs = np.asarray(songs, dtype=np.int64)
-    if songs.size == 0:
+    if songs.size == 0 or k < 1:
         return Neighbours.empty()
-    block = matrix.rows[songs]
-    degrees = matrix.degrees.astype(np.float32)
-    song_degrees = degrees[songs]
-    weight = _tie_break(matrix)
-    parts, threshold = [], np.full(songs.size, -1.0)
-    for start, columns in matrix.column_parts:
-        counts = (block @ columns).tocsr()
-        # k + 1: a song's own column (similarity 1) may take one of the places.
-        part_degrees = degrees[start : start + columns.shape[1]]
-        parts.append(
-            _prefilter(counts, song_degrees, part_degrees, start, weight, k + 1, threshold)
-        )
-    row, column, intersection, union, score = (
-        np.concatenate(arrays) for arrays in zip(*parts, strict=True)
+    columns = matrix.columns
+    found, neighbour, shared, union = _top_k_rows(
+        matrix.indptr, matrix.indices, columns.indptr, columns.indices,
+        matrix.degrees.astype(np.int64), songs, k,
+    )  # fmt: skip
+    keep = np.arange(k)[None, :] < found[:, None]
+    return Neighbours(
+        np.repeat(songs, found),
+        neighbour[keep],
+        shared[keep] / union[keep],
+        np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), keep.shape)[keep],
     )
-    keep = np.flatnonzero((column != songs[row]) & (score >= threshold[row]))
-    # Entries of one row together (a linear-time sort of small ints), then a bound over the
-    # whole row: the survivors of each slice only knew their own slice.
-    keep = keep[np.argsort(row[keep], kind="stable")]
-    row, column, intersection, union, score = (
-        array[keep] for array in (row, column, intersection, union, score)
-    )
-    indptr = np.r_[0, np.cumsum(np.bincount(row, minlength=songs.size))]
-    ranked, bound = _bounds(indptr, score, k)
-    threshold[:] = -np.inf
-    threshold[ranked] = bound
-    keep = score >= threshold[row]
-    row, column, intersection, union = row[keep], column[keep], intersection[keep], union[keep]
-    if weight:
-        # Scores are distinct and ordered as the result: one two-key sort of the few survivors.
-        order = np.lexsort((-score[keep], row))
-        row, column = row[order], column[order]
-        similarity = intersection[order].astype(np.float64) / union[order].astype(np.float64)
-        starts, lengths = run_starts(row)
-        rank = np.arange(row.size) - np.repeat(starts, lengths) + 1
-        best = rank <= k
-        return Neighbours(
-            songs[row[best]], column[best].astype(np.int64), similarity[best],
-            rank[best].astype(np.int32),
-        )  # fmt: skip
-    chosen, similarity, rank = select_top_k(row, column, intersection, union, k)
-    return Neighbours(songs[row[chosen]], column[chosen].astype(np.int64), similarity, rank)
 
 
 def run_starts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -27,7 +27,8 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 @dataclass(frozen=True)
 class LshSettings:
-    """b bands of r rows, buckets split above `cap` songs, hash functions from `seed`."""
+    """b bands of r rows, each song paired with the next `cap` − 1 of its bucket, hash
+    functions from `seed`."""
 
     bands: int
     rows: int
@@ -97,9 +98,22 @@ def band_keys(signature: np.ndarray, settings: LshSettings) -> np.ndarray:
     return keys
 
 
+def band_orders(signature: np.ndarray, settings: LshSettings) -> np.ndarray:
+    """len × bands int64: the order of songs inside each band's buckets.
+
+    Band j's order packs the two signature entries that follow its own rows (cyclically, so
+    another band's), as high and low 32 bits. Songs of a bucket that also agree on the first
+    of them (probability J), and then on the second, end up next to each other.
+    """
+    n = signature.shape[1]
+    follow = (np.arange(1, settings.bands + 1) * settings.rows) % n
+    high = signature[:, follow].astype(np.uint64) << np.uint64(32)
+    return (high | signature[:, (follow + 1) % n].astype(np.uint64)).view(np.int64)
+
+
 @dataclass(frozen=True)
 class BucketStats:
-    """Buckets of two or more songs, the largest bucket, buckets split for exceeding the cap."""
+    """Buckets of two or more songs, the largest bucket, buckets above the cap."""
 
     buckets: int
     largest: int
@@ -111,9 +125,10 @@ def bucket_pairs(
 ) -> tuple[np.ndarray, np.ndarray, BucketStats]:
     """Candidate pairs (a < b) of songs sharing a (band, bucket), input sorted by band, bucket.
 
-    A bucket of s songs yields s(s − 1)/2 pairs; one above `cap` songs is cut into runs of at
-    most `cap` (songs are in key order, effectively random) so no bucket costs more than
-    cap²/2 pairs per run, and the songs of a popular playlist cannot flood the candidates.
+    Each song pairs with the next `cap` − 1 songs of its bucket: every pair of a bucket of at
+    most `cap` songs, and a linear number, not s(s − 1)/2, for a bucket of s songs above it, so
+    the songs of a popular playlist cannot flood the candidates. Sorted by `band_orders` inside
+    buckets, neighbours in that order are likely similar.
     """
     if song.size == 0:
         return song[:0], song[:0], BucketStats(0, 0, 0)
@@ -121,11 +136,8 @@ def bucket_pairs(
     starts = np.flatnonzero(new)
     sizes = np.diff(np.r_[starts, song.size])
     stats = BucketStats(int((sizes >= 2).sum()), int(sizes.max()), int((sizes > cap).sum()))
-    # Position inside its bucket, then inside its run of at most `cap`.
-    position = np.arange(song.size) - np.repeat(starts, sizes)
-    run_start = position - position % cap
-    run_size = np.minimum(np.repeat(sizes, sizes) - run_start, cap)
-    partners = run_size - 1 - (position - run_start)
+    following = np.repeat(starts + sizes, sizes) - 1 - np.arange(song.size)
+    partners = np.minimum(following, cap - 1)
     first = np.repeat(np.arange(song.size), partners)
     offset = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners)
     a, b = song[first], song[first + 1 + offset]

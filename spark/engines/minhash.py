@@ -2,7 +2,7 @@
 
 Stages, each a DataFrame → DataFrame step over the broadcast song matrix (numpy inside tasks):
 `minhash_signatures` (one row per song and band: band, bucket, song), `lsh_candidates` (pairs
-from each bucket, oversized buckets cut into runs of `cap`), `verified_neighbours` (candidates
+from each bucket, each song with the next `cap` − 1 of it), `verified_neighbours` (candidates
 checked with exact Jaccard, top-K per song; songs in one playlist and songs LSH left short get
 exact lists). Counts go to accumulators and the summary.
 """
@@ -24,7 +24,7 @@ from spark.engines.exact import (
 )
 from spark.engines.kernel import SongMatrix, blocks
 
-BUCKET_SCHEMA = "band int, bucket long, song int"
+BUCKET_SCHEMA = "band int, bucket long, order long, song int"
 PAIR_SCHEMA = "block int, a int, b int"
 # Songs per signature task and work per verification task.
 SIGNATURE_WORK = 2_000_000
@@ -80,7 +80,8 @@ def minhash_signatures(
     settings: lsh.LshSettings,
     counters: Counters,
 ) -> DataFrame:
-    """One row per song in two or more playlists and band: band, bucket (the band's key), song.
+    """One row per song in two or more playlists and band: band, bucket (the band's key), order
+    (see lsh.band_orders), song.
 
     Songs in a single playlist get no signature: their neighbours are known exactly.
     """
@@ -90,14 +91,15 @@ def minhash_signatures(
         songs = songs[matrix.degrees[songs] >= 2]
         if songs.size == 0:
             return
-        keys = lsh.band_keys(lsh.signatures(matrix, songs, _hash_table(matrix, settings)), settings)
+        signature = lsh.signatures(matrix, songs, _hash_table(matrix, settings))
         counters.signatures.add(int(songs.size))
         yield pd.DataFrame(
             {
                 "band": np.repeat(
                     np.arange(settings.bands, dtype=np.int32)[None, :], songs.size, axis=0
                 ).ravel(),
-                "bucket": keys.ravel(),
+                "bucket": lsh.band_keys(signature, settings).ravel(),
+                "order": lsh.band_orders(signature, settings).ravel(),
                 "song": np.repeat(songs.astype(np.int32), settings.bands),
             }
         )
@@ -116,8 +118,8 @@ def lsh_candidates(
 ) -> DataFrame:
     """Candidate pairs from shared buckets, each once per direction's block: block, a, b.
 
-    Rows of one bucket meet in one task (hash partitioning, then sorted); pairs of a bucket of
-    more than `cap` songs come only from runs of `cap`. `block` is the verification block of `a`
+    Rows of one bucket meet in one task (hash partitioning, then sorted by order); each song
+    pairs with the next `cap` − 1 of its bucket. `block` is the verification block of `a`
     (and a second row carries the pair to `b`'s block when it differs).
     """
     cap = settings.cap
@@ -149,7 +151,7 @@ def lsh_candidates(
 
     return (
         bucket_rows.repartition(partitions, "band", "bucket")
-        .sortWithinPartitions("band", "bucket", "song")
+        .sortWithinPartitions("band", "bucket", "order", "song")
         .mapInPandas(pairs, PAIR_SCHEMA)
     )
 

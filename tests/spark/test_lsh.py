@@ -32,7 +32,7 @@ def test_identical_playlist_sets_share_every_signature_entry_and_others_mostly_n
     assert np.array_equal(keys[0], keys[1]) and (keys[0] != keys[2]).all()
 
 
-def test_bucket_pairs_are_all_pairs_below_the_cap_and_runs_of_cap_above() -> None:
+def test_bucket_pairs_are_all_pairs_below_the_cap_and_a_sliding_window_above() -> None:
     band = np.array([0] * 5 + [0] * 2 + [1])
     bucket = np.array([7] * 5 + [8] * 2 + [7])
     song = np.array([1, 2, 3, 4, 5, 6, 7, 8])
@@ -41,10 +41,22 @@ def test_bucket_pairs_are_all_pairs_below_the_cap_and_runs_of_cap_above() -> Non
         [(x, y) for x in range(1, 6) for y in range(x + 1, 6)] + [(6, 7)]
     )
     assert stats == lsh.BucketStats(buckets=2, largest=5, capped=0)
-    a, b, stats = lsh.bucket_pairs(band, bucket, song, cap=2)
-    # the bucket of five becomes runs {1, 2}, {3, 4}, {5}
-    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [(1, 2), (3, 4), (6, 7)]
+    a, b, stats = lsh.bucket_pairs(band, bucket, song, cap=3)
+    # in the bucket of five, each song pairs with the next two
+    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [
+        (1, 2), (1, 3), (2, 3), (2, 4), (3, 4), (3, 5), (4, 5), (6, 7),
+    ]  # fmt: skip
     assert stats == lsh.BucketStats(buckets=2, largest=5, capped=1)
+
+
+def test_band_orders_put_songs_agreeing_on_the_next_entries_together() -> None:
+    signature = np.array([[5, 5, 1, 2], [5, 5, 9, 9], [5, 5, 1, 3], [5, 5, 1, 2]], np.uint32)
+    settings = lsh.LshSettings(bands=2, rows=2, cap=2, seed=1)
+    orders = lsh.band_orders(signature, settings)
+    # band 0 orders by entries 2 and 3; band 1 by entries 0 and 1 (cyclically)
+    assert orders[:, 0].tolist() == [(1 << 32) | 2, (9 << 32) | 9, (1 << 32) | 3, (1 << 32) | 2]
+    assert len(set(orders[:, 1].tolist())) == 1
+    assert np.argsort(orders[:, 0], kind="stable").tolist() == [0, 3, 2, 1]
 
 
 def test_songs_in_one_playlist_get_its_members_with_fewest_playlists_first() -> None:
