@@ -10,6 +10,7 @@ ANDs r entries (a band's key) and ORs b bands: a pair becomes a candidate with p
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 from spark.engines.kernel import (
@@ -152,11 +153,31 @@ def unique_pairs(a: np.ndarray, b: np.ndarray, n_songs: int) -> tuple[np.ndarray
     return codes // n_songs, codes % n_songs
 
 
+@numba.njit(nogil=True)
+def _merge_counts(
+    indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, b: np.ndarray
+) -> np.ndarray:
+    shared = np.zeros(a.size, np.int64)
+    for pair in range(a.size):
+        x, x_end = indptr[a[pair]], indptr[a[pair] + 1]
+        y, y_end = indptr[b[pair]], indptr[b[pair] + 1]
+        while x < x_end and y < y_end:
+            if indices[x] == indices[y]:
+                shared[pair] += 1
+                x += 1
+                y += 1
+            elif indices[x] < indices[y]:
+                x += 1
+            else:
+                y += 1
+    return shared
+
+
 def intersections(matrix: SongMatrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|playlists(a) ∩ playlists(b)| for each pair: exact, by sparse row products."""
+    """|playlists(a) ∩ playlists(b)| for each pair: exact, by merging the two sorted rows."""
     if a.size == 0:
-        return np.empty(0, dtype=np.float32)
-    return np.asarray(matrix.rows[a].multiply(matrix.rows[b]).sum(axis=1)).ravel()
+        return np.empty(0, dtype=np.int64)
+    return _merge_counts(matrix.indptr, matrix.indices, a.astype(np.int64), b.astype(np.int64))
 
 
 def single_playlist_neighbours(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
