@@ -3,7 +3,8 @@
 # Storage, an ephemeral cluster deleted afterwards. Run from the repository root:
 #   PROJECT=my-project BUCKET=my-songrec-bucket INPUT=gs://my-songrec-bucket/spotify_dataset.csv \
 #     deploy/dataproc.sh
-# Writes gs://$BUCKET/builds/$RUN/{songs,neighbours,summary.json,rejects}.
+# Writes gs://$BUCKET/builds/$RUN/{songs,neighbours,summary.json,rejects}, and prints the
+# commands that load it on the VM (manage.py build_recs --load).
 set -euo pipefail
 
 : "${PROJECT:?set PROJECT}"
@@ -23,10 +24,12 @@ cd "$(dirname "$0")/.."
 gcloud config set project "$PROJECT"
 gcloud services enable dataproc.googleapis.com
 
-# The job imports the `spark` package: ship it as a zip beside the entry point.
+# The job imports the `spark` package, subpackages included: ship it as a zip beside the entry
+# point, the same zip build_recs hands to spark-submit (packaging it needs only the standard
+# library).
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && mkdir spark && cp "$OLDPWD"/spark/*.py spark/ && python3 -m zipfile -c songrec_spark.zip spark)
+python3 -c 'import sys; from pathlib import Path; from recommendations.spark_submit import package_job; package_job(Path(sys.argv[1]))' "$work"
 gcloud storage cp spark/job.py "$work/songrec_spark.zip" "gs://$BUCKET/jobs/$RUN/"
 
 gcloud dataproc clusters create "$CLUSTER" \
@@ -42,3 +45,11 @@ gcloud dataproc jobs submit pyspark "gs://$BUCKET/jobs/$RUN/job.py" \
 
 gcloud dataproc clusters delete "$CLUSTER" --region "$REGION" --quiet
 echo "output: gs://$BUCKET/builds/$RUN"
+cat <<EOF
+
+To serve it, on the VM (gcloud compute ssh VM_NAME, then cd /opt/songrec):
+  gcloud storage cp -r gs://$BUCKET/builds/$RUN /var/tmp/
+  sudo docker-compose exec worker mkdir -p /data/dataproc
+  sudo docker cp /var/tmp/$RUN "\$(sudo docker-compose ps -q worker)":/data/dataproc/
+  sudo docker-compose exec worker python manage.py build_recs --load /data/dataproc/$RUN
+EOF

@@ -6,6 +6,7 @@ transaction so the site switches to new data all at once.
 """
 
 import io
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,71 @@ SONG_COLUMNS = ("key", "artist", "title", "artist_norm", "title_norm", "playlist
 NEIGHBOUR_COLUMNS = ("song_key", "neighbour_key", "similarity", "rank")
 BATCH_ROWS = 50_000
 HISTOGRAM_BINS = 20
+# What a summary must hold for its output to be loaded on its own (`build_recs --load`).
+SUMMARY_FIELDS = {"input": str, "k": int, "engine": str, "songs": int, "neighbour_rows": int}
+
+
+class InvalidOutput(Exception):
+    """A directory that is not a whole output of spark/job.py."""
+
+
+def read_output(output_dir: Path) -> dict:
+    """Check that `output_dir` holds a whole output of spark/job.py and return its summary.
+
+    The summary must parse and name the input, k, the engine, the counts and the seconds per
+    stage; `songs/` and `neighbours/` must be Parquet with the columns the load reads and as
+    many rows as the summary counted (a copy cut short has fewer). Only the Parquet footers are
+    read. Raises InvalidOutput saying what is wrong.
+    """
+    if not output_dir.is_dir():
+        raise InvalidOutput(f"{output_dir} is not a directory.")
+    summary_path = output_dir / "summary.json"
+    if not summary_path.is_file():
+        raise InvalidOutput(f"{summary_path} is missing: is this the output of spark/job.py?")
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise InvalidOutput(f"{summary_path} is not valid JSON: {error}") from None
+    if not isinstance(summary, dict):
+        raise InvalidOutput(f"{summary_path} is not a JSON object.")
+    for name, kind in SUMMARY_FIELDS.items():
+        if not isinstance(summary.get(name), kind):
+            raise InvalidOutput(f"{summary_path} has no {kind.__name__} {name!r}.")
+    seconds = summary.get("seconds")
+    if not isinstance(seconds, dict) or not all(
+        isinstance(value, int | float) for value in seconds.values()
+    ):
+        raise InvalidOutput(f"{summary_path} has no seconds per stage.")
+    for name, columns, expected in (
+        ("songs", SONG_COLUMNS, summary["songs"]),
+        ("neighbours", NEIGHBOUR_COLUMNS, summary["neighbour_rows"]),
+    ):
+        rows = _check_parquet(output_dir / name, columns)
+        if rows != expected:
+            raise InvalidOutput(
+                f"{output_dir / name} has {rows:,} rows but {summary_path} counted "
+                f"{expected:,}: was the copy cut short?"
+            )
+    return summary
+
+
+def _check_parquet(directory: Path, columns: tuple[str, ...]) -> int:
+    """The row count of a Parquet directory that has `columns`; raises InvalidOutput otherwise."""
+    if not directory.is_dir():
+        raise InvalidOutput(f"{directory} is missing: is this the output of spark/job.py?")
+    try:
+        dataset = pyarrow.dataset.dataset(directory, format="parquet")
+        if not dataset.files:
+            raise InvalidOutput(f"{directory} holds no Parquet files.")
+        missing = [name for name in columns if name not in dataset.schema.names]
+        if missing:
+            raise InvalidOutput(
+                f"{directory} lacks the column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}."
+            )
+        return dataset.count_rows()
+    except (pa.ArrowException, OSError) as error:
+        raise InvalidOutput(f"{directory} is not readable Parquet: {error}") from None
 
 
 def _batches(directory: Path, columns: tuple[str, ...]) -> Iterator[pa.RecordBatch]:

@@ -63,6 +63,11 @@ class Build(models.Model):
         return self.STAGE_PROGRESS.get(self.stage, 0)
 
     @property
+    def load_only(self) -> bool:
+        """Loads an output the Spark job wrote elsewhere instead of running the job."""
+        return bool(self.parameters.get("load_only"))
+
+    @property
     def duration(self) -> float | None:
         """Seconds from start to end (or to now while it runs)."""
         if not self.started_at:

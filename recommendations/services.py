@@ -2,7 +2,8 @@
 
 The admin's "Start rebuild" button and `manage.py build_recs` both go through `build_start` and
 `build_run`; only who calls `build_run` differs (a Celery worker, a background process, or the
-command itself in the foreground).
+command itself in the foreground). `build_recs --load` starts with `build_start_load` instead:
+the same build, run and activation, but the Spark job's output was computed elsewhere.
 """
 
 import logging
@@ -50,17 +51,41 @@ def build_start(
     Raises BuildAlreadyRunning while another build is queued, running or loading: the database
     enforces it, so the rule holds across web processes and workers.
     """
-    _fail_abandoned_local_builds()
     parameters = {
         "k": k or settings.SONGREC_NEIGHBOURS_K,
         "spark_master": spark_master or settings.SPARK_MASTER,
         "max_bad_share": settings.SONGREC_MAX_BAD_SHARE,
         "job_arguments": job_arguments or {},
     }
+    return _queue(input_path=input_path, parameters=parameters)
+
+
+def build_start_load(*, output_dir: Path) -> Build:
+    """Record a queued build that loads an output spark/job.py wrote elsewhere (e.g. Dataproc).
+
+    `output_dir` is the job's output copied to this machine; `build_run` checks it again, loads
+    it instead of running Spark, and activates it like any build. The build takes its input
+    path, k and seconds per stage from the output's summary. Raises loading.InvalidOutput when
+    the directory is not a whole output, and BuildAlreadyRunning as `build_start` does.
+    """
+    output_dir = output_dir.resolve()  # a runner in another directory may load it
+    summary = loading.read_output(output_dir)
+    return _queue(
+        input_path=summary["input"],
+        parameters={"k": summary["k"], "load_only": True},
+        output_path=str(output_dir),
+    )
+
+
+def _queue(*, input_path: str, parameters: dict, output_path: str = "") -> Build:
+    _fail_abandoned_local_builds()
     try:
         with transaction.atomic():
             return Build.objects.create(
-                input_path=input_path, parameters=parameters, in_progress=True
+                input_path=input_path,
+                output_path=output_path,
+                parameters=parameters,
+                in_progress=True,
             )
     except IntegrityError:
         running = Build.objects.filter(in_progress=True).first()
@@ -102,8 +127,10 @@ def build_run(
 ) -> Build:
     """Run the Spark job for a queued build, load its output and make it the active build.
 
-    A build that is no longer queued (cancelled, or failed by a worker restart) is left alone.
-    On any failure the build is marked failed with the reason and the active build is untouched.
+    A load-only build (`build_start_load`) skips the job: the output it names is checked and
+    loaded. A build that is no longer queued (cancelled, or failed by a worker restart) is left
+    alone. On any failure the build is marked failed with the reason and the active build is
+    untouched.
     """
     claimed = Build.objects.filter(pk=build.pk, status=Build.Status.QUEUED).update(
         status=Build.Status.RUNNING,
@@ -114,15 +141,13 @@ def build_run(
     if not claimed:
         logger.info("build %s is %s, not queued: nothing to run", build.pk, build.status)
         return build
-    output_dir = Path(settings.DATA_DIR) / "builds" / str(build.pk)
-    _update(build, output_path=str(output_dir))
+    if build.load_only:
+        output_dir = Path(build.output_path)
+    else:
+        output_dir = Path(settings.DATA_DIR) / "builds" / str(build.pk)
+        _update(build, output_path=str(output_dir))
     try:
-        summary = run_job(
-            _job_options(build, output_dir),
-            on_progress=lambda event: _record_progress(build, event, on_progress),
-            on_start=lambda process: _update(build, spark_pid=process.pid),
-            should_stop=lambda: _cancel_requested(build.pk),
-        )
+        summary = _job_summary(build, output_dir, on_progress)
         _update(build, status=Build.Status.LOADING, stage="load", summary=summary, spark_pid=None)
         on_progress("loading songs and neighbours into the database")
         _load(build, output_dir)
@@ -201,6 +226,22 @@ def build_remove_old(*, keep: int) -> list[int]:
         Build.objects.filter(pk=build_id).update(neighbour_count=None)
         removed.append(build_id)
     return removed
+
+
+def _job_summary(build: Build, output_dir: Path, on_progress: ProgressCallback) -> dict:
+    """Run the job into `output_dir` and return its summary; a load-only build's output is
+    there already, so it is checked instead and its summary's seconds become the timings."""
+    if build.load_only:
+        on_progress(f"checking the job's output in {output_dir}")
+        summary = loading.read_output(output_dir)
+        _update(build, timings=dict(summary["seconds"]))
+        return summary
+    return run_job(
+        _job_options(build, output_dir),
+        on_progress=lambda event: _record_progress(build, event, on_progress),
+        on_start=lambda process: _update(build, spark_pid=process.pid),
+        should_stop=lambda: _cancel_requested(build.pk),
+    )
 
 
 def _job_options(build: Build, output_dir: Path) -> JobOptions:

@@ -80,10 +80,21 @@ def _session(args: argparse.Namespace) -> SparkSession:
     return spark
 
 
-def _write_summary(output: str, summary: dict) -> None:
-    if urlparse(output).scheme in ("", "file"):
-        path = Path(urlparse(output).path) / "summary.json"
-        path.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+def write_summary(spark: SparkSession, output: str, summary: dict) -> None:
+    """Write `<output>/summary.json`: straight to a local path, and through Hadoop's FileSystem
+    to any other (gs://, hdfs://, file:), like the Parquet beside it."""
+    text = json.dumps(summary, indent=2) + "\n"
+    if not urlparse(output).scheme:
+        (Path(output) / "summary.json").write_text(text, encoding="utf-8")
+        return
+    hadoop = spark.sparkContext._jvm.org.apache.hadoop
+    path = hadoop.fs.Path(f"{output}/summary.json")
+    file_system = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    stream = file_system.create(path, True)
+    try:
+        stream.write(bytearray(text.encode("utf-8")))
+    finally:
+        stream.close()
 
 
 def choose_engine(requested: str, estimate: int, budget: float) -> tuple[str, str]:
@@ -277,7 +288,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "recall_at_10": quality["recall"],
         "seconds": stages.seconds,
     }
-    _write_summary(output, summary)
+    write_summary(spark, output, summary)
     return summary
 
 

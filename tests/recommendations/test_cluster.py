@@ -44,8 +44,8 @@ def wait_for(predicate, what: str, processes: list[subprocess.Popen]) -> None:
         try:
             if predicate():
                 return
-        except OSError:
-            pass  # not listening yet
+        except (OSError, ValueError):
+            pass  # not listening yet, or still serving its start-up page instead of JSON
         time.sleep(0.5)
     pytest.fail(f"{what} not ready within {READY_SECONDS} s")
 

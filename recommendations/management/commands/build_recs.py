@@ -1,15 +1,32 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommendations import services
+from recommendations import loading, services
 from recommendations.models import Build
 from recommendations.selectors import active_build
 
+# Options handed to spark/job.py as they are (--k and --spark-master are the build's own).
+JOB_ARGUMENTS = (
+    *("engine", "exact_budget", "seed"),
+    *("lsh_threshold", "lsh_rows", "lsh_bands", "lsh_cap"),
+    *("hash_tables", "max_distance"),
+)
+
 
 class Command(BaseCommand):
-    help = "Run the Spark job on a playlists CSV and load the songs and neighbours it finds."
+    help = (
+        "Run the Spark job on a playlists CSV and load the songs and neighbours it finds, "
+        "or (--load) load an output the job wrote elsewhere."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--input", help="playlists CSV (any Hadoop path)")
+        parser.add_argument(
+            "--load",
+            metavar="DIR",
+            help="load this output of spark/job.py (e.g. from Dataproc) instead of running Spark",
+        )
         parser.add_argument("--k", type=int, help="neighbours kept per song (default 20)")
         parser.add_argument("--spark-master", help="Spark master URL (default SPARK_MASTER)")
         parser.add_argument(
@@ -42,28 +59,24 @@ class Command(BaseCommand):
             if build is None:
                 raise CommandError(f"No build {options['build']}.")
             return self._run(build)
-        if not options["input"]:
-            raise CommandError("--input is required.")
+        if not options["input"] and not options["load"]:
+            raise CommandError("--input (or --load) is required.")
+        job_options = [
+            f"--{name.replace('_', '-')}"
+            for name in ("input", "k", "spark_master", *JOB_ARGUMENTS)
+            if options[name] is not None
+        ]
+        if options["load"] and job_options:
+            raise CommandError(
+                f"--load takes an output the job already computed: "
+                f"{', '.join(job_options)} cannot apply."
+            )
         if options["if_no_active_build"] and (build := active_build()):
             self.stdout.write(f"Build {build.pk} is active already; nothing to do.")
             return
-        job_arguments = {
-            name.replace("_", "-"): options[name]
-            for name in (
-                *("engine", "exact_budget", "seed"),
-                *("lsh_threshold", "lsh_rows", "lsh_bands", "lsh_cap"),
-                *("hash_tables", "max_distance"),
-            )
-            if options[name] is not None
-        }
         try:
-            build = services.build_start(
-                input_path=options["input"],
-                k=options["k"],
-                spark_master=options["spark_master"],
-                job_arguments=job_arguments,
-            )
-        except services.BuildAlreadyRunning as error:
+            build = self._start(options)
+        except (services.BuildAlreadyRunning, loading.InvalidOutput) as error:
             raise CommandError(str(error)) from error
         if options["run_async"]:
             services.build_enqueue(build=build)
@@ -71,8 +84,26 @@ class Command(BaseCommand):
             return
         self._run(build)
 
+    def _start(self, options: dict) -> Build:
+        if options["load"]:
+            return services.build_start_load(output_dir=Path(options["load"]))
+        job_arguments = {
+            name.replace("_", "-"): options[name]
+            for name in JOB_ARGUMENTS
+            if options[name] is not None
+        }
+        return services.build_start(
+            input_path=options["input"],
+            k=options["k"],
+            spark_master=options["spark_master"],
+            job_arguments=job_arguments,
+        )
+
     def _run(self, build: Build) -> None:
-        self.stdout.write(f"Build {build.pk}: {build.input_path}")
+        if build.load_only:
+            self.stdout.write(f"Build {build.pk}: loading {build.output_path} ({build.input_path})")
+        else:
+            self.stdout.write(f"Build {build.pk}: {build.input_path}")
         try:
             services.build_run(build=build, on_progress=self.stdout.write)
         except Exception as error:
