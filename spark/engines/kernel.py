@@ -22,6 +22,8 @@ import scipy.sparse as sp
 _BUCKET_SHIFT = 19
 _BUCKETS = 512
 _TOP_BUCKET = np.float32(1.0).view(np.int32) >> _BUCKET_SHIFT
+# Songs per column slice in `exact_top_k`: its accumulator (4 bytes a song) stays in the CPU cache.
+_COLUMN_SLICE = 131_072
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,19 @@ class SongMatrix:
     def columns(self) -> sp.csr_matrix:
         """Aᵀ: playlists × songs, float32 ones."""
         return self.rows.T.tocsr()
+
+    def column_cuts(self, width: int) -> np.ndarray:
+        """n_playlists × (slices + 1): where each playlist's members (ascending song indices in
+        `columns`) cross each multiple of `width` (cached per width)."""
+        cache = self.__dict__.setdefault("_column_cuts", {})
+        if width not in cache:
+            columns = self.columns
+            slices = max(1, -(-self.n_songs // width))
+            playlist = np.repeat(np.arange(self.n_playlists), np.diff(columns.indptr))
+            counts = np.zeros((self.n_playlists, slices + 1), dtype=np.int64)
+            np.add.at(counts, (playlist, columns.indices // width + 1), 1)
+            cache[width] = columns.indptr[:-1, None] + np.cumsum(counts, axis=1)
+        return cache[width]
 
     def fewest_playlists_first(self, width: int) -> np.ndarray:
         """n_playlists × width: each playlist's members with the fewest playlists first (ties to
@@ -217,8 +232,9 @@ def _better(shared: int, union: int, song: int, other_shared: int, other_union: 
 def _top_k_rows(
     indptr: np.ndarray,
     indices: np.ndarray,
-    column_indptr: np.ndarray,
     column_indices: np.ndarray,
+    column_cuts: np.ndarray,
+    width: int,
     degrees: np.ndarray,
     songs: np.ndarray,
     k: int,
@@ -226,54 +242,63 @@ def _top_k_rows(
     """Per song of `songs`, its k best by Jaccard: one row of A · Aᵀ at a time, counted in a
     dense accumulator (Gustavson's method) and ranked as it is read, so no product is stored.
 
+    Columns go in slices of `width` songs (playlist p's members in slice s are
+    `column_indices[column_cuts[p, s]:column_cuts[p, s + 1]]`), so the accumulator stays in
+    the CPU cache; each row's ranking carries over from slice to slice.
     Returns row counts and, k slots per song, neighbour index, intersection and union.
     """
-    counts = np.zeros(degrees.size, np.int64)
-    touched = np.empty(degrees.size, np.int64)
+    counts = np.zeros(width, np.int32)
+    touched = np.empty(width, np.int32)
     found = np.zeros(songs.size, np.int64)
     neighbour = np.empty((songs.size, k), np.int64)
     shared = np.empty((songs.size, k), np.int64)
     union = np.empty((songs.size, k), np.int64)
-    for row in range(songs.size):
-        song = songs[row]
-        n_touched = 0
-        for entry in range(indptr[song], indptr[song + 1]):
-            playlist = indices[entry]
-            for member in range(column_indptr[playlist], column_indptr[playlist + 1]):
-                other = column_indices[member]
-                if counts[other] == 0:
-                    touched[n_touched] = other
-                    n_touched += 1
-                counts[other] += 1
-        size = 0
-        for position in range(n_touched):
-            other = touched[position]
-            common = counts[other]
-            counts[other] = 0
-            if other == song:
-                continue
-            total = degrees[song] + degrees[other] - common
-            if size == k and not _better(
-                common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
-            ):
-                continue
-            # Insert in order, dropping the k-th when full.
-            slot = min(size, k - 1)
-            while slot > 0 and _better(
-                common, total, other,
-                shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1],
-            ):  # fmt: skip
-                neighbour[row, slot] = neighbour[row, slot - 1]
-                shared[row, slot] = shared[row, slot - 1]
-                union[row, slot] = union[row, slot - 1]
-                slot -= 1
-            neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
-            size = min(size + 1, k)
-        found[row] = size
+    for part in range(column_cuts.shape[1] - 1):
+        first = part * width
+        for row in range(songs.size):
+            song = songs[row]
+            n_touched = 0
+            for entry in range(indptr[song], indptr[song + 1]):
+                playlist = indices[entry]
+                for member in range(column_cuts[playlist, part], column_cuts[playlist, part + 1]):
+                    local = column_indices[member] - first
+                    if counts[local] == 0:
+                        touched[n_touched] = local
+                        n_touched += 1
+                    counts[local] += 1
+            size = found[row]
+            for position in range(n_touched):
+                local = touched[position]
+                common = np.int64(counts[local])
+                counts[local] = 0
+                other = first + local
+                if other == song:
+                    continue
+                total = degrees[song] + degrees[other] - common
+                if size == k and not _better(
+                    common, total, other,
+                    shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1],
+                ):  # fmt: skip
+                    continue
+                # Insert in order, dropping the k-th when full.
+                slot = min(size, k - 1)
+                while slot > 0 and _better(
+                    common, total, other,
+                    shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1],
+                ):  # fmt: skip
+                    neighbour[row, slot] = neighbour[row, slot - 1]
+                    shared[row, slot] = shared[row, slot - 1]
+                    union[row, slot] = union[row, slot - 1]
+                    slot -= 1
+                neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
+                size = min(size + 1, k)
+            found[row] = size
     return found, neighbour, shared, union
 
 
-def exact_top_k(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
+def exact_top_k(
+    matrix: SongMatrix, songs: np.ndarray, k: int, *, column_slice: int = _COLUMN_SLICE
+) -> Neighbours:
     """Exact Jaccard top-k of each song index in `songs` over all songs (itself excluded).
 
     Ties go to the smaller index (the smaller key). Songs sharing no playlist with anyone get
@@ -283,10 +308,9 @@ def exact_top_k(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
     songs = np.asarray(songs, dtype=np.int64)
     if songs.size == 0 or k < 1:
         return Neighbours.empty()
-    columns = matrix.columns
     found, neighbour, shared, union = _top_k_rows(
-        matrix.indptr, matrix.indices, columns.indptr, columns.indices,
-        matrix.degrees.astype(np.int64), songs, k,
+        matrix.indptr, matrix.indices, matrix.columns.indices,
+        matrix.column_cuts(column_slice), column_slice, matrix.degrees.astype(np.int64), songs, k,
     )  # fmt: skip
     keep = np.arange(k)[None, :] < found[:, None]
     return Neighbours(

@@ -34,10 +34,14 @@ def brute_force(matrix: SongMatrix, k: int) -> dict[int, list[tuple[int, float]]
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 @pytest.mark.parametrize("k", [1, 5, 20])
-def test_exact_top_k_equals_brute_force_with_ties_to_the_smaller_key(seed: int, k: int) -> None:
+# One column slice, and slices of 7 songs (the ranking carries over from slice to slice).
+@pytest.mark.parametrize("column_slice", [1024, 7])
+def test_exact_top_k_equals_brute_force_with_ties_to_the_smaller_key(
+    seed: int, k: int, column_slice: int
+) -> None:
     matrix = random_matrix(seed)
     expected = brute_force(matrix, k)
-    found = exact_top_k(matrix, np.arange(matrix.n_songs), k)
+    found = exact_top_k(matrix, np.arange(matrix.n_songs), k, column_slice=column_slice)
     got: dict[int, list[tuple[int, float]]] = {}
     for song, neighbour, similarity, rank in zip(
         found.song, found.neighbour, found.similarity, found.rank, strict=True
