@@ -231,17 +231,11 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
     with stages.stage("normalise"):
         occurrences = songs.occurrences(reader.records(parsed))
         spellings = songs.spellings(occurrences).persist(StorageLevel.MEMORY_AND_DISK)
-        memberships = songs.memberships(occurrences, spellings).persist(
-            StorageLevel.MEMORY_AND_DISK
-        )
-        songs.songs(spellings, memberships).write.mode("overwrite").parquet(f"{output}/songs")
-        parsed.unpersist()
-        spellings.unpersist()
-
-    with stages.stage("matrix"):
-        matrix = exact.song_matrix(memberships)
+        matrix = exact.song_matrix(occurrences, spellings)
         playlist_count = matrix.n_playlists
         report("songs", songs=matrix.n_songs, playlists=playlist_count)
+        song_rows = songs.songs(spellings, exact.playlist_counts(spark, matrix))
+        song_rows.write.mode("overwrite").parquet(f"{output}/songs")
 
     with stages.stage("estimate"):
         estimate = matrix.pairs_estimate
@@ -249,8 +243,13 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         report("estimate", pairs=estimate, budget=args.exact_budget)
         report("engine", engine=engine, reason=reason)
 
+    if engine != "mllib":  # the only engine that reads the records again
+        parsed.unpersist()
+        spellings.unpersist()
+    memberships = songs.memberships(occurrences, spellings)
     counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
-    memberships.unpersist()
+    parsed.unpersist()
+    spellings.unpersist()
     neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
 
     with stages.stage("recall"):

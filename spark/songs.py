@@ -66,10 +66,11 @@ def memberships(occurrences: DataFrame, spellings: DataFrame) -> DataFrame:
     )
 
 
-def songs(spellings: DataFrame, memberships: DataFrame) -> DataFrame:
+def songs(spellings: DataFrame, playlist_counts: DataFrame) -> DataFrame:
     """One row per song: key, artist, title, artist_norm, title_norm, playlist_count.
 
-    The display name is the most frequent original spelling (ties broken alphabetically).
+    `playlist_counts` has one row (song_key, playlist_count) per song. The display name is the
+    most frequent original spelling (ties broken alphabetically).
     """
     most_frequent = F.min_by(
         F.struct("artistname", "trackname"),
@@ -80,8 +81,7 @@ def songs(spellings: DataFrame, memberships: DataFrame) -> DataFrame:
         F.min("artist_norm").alias("artist_norm"),
         F.min("title_norm").alias("title_norm"),
     )
-    counts = memberships.groupBy("song_key").agg(F.count("*").alias("playlist_count"))
-    return named.join(counts, "song_key").select(
+    return named.join(F.broadcast(playlist_counts), "song_key").select(
         F.col("song_key").alias("key"),
         F.col("display.artistname").alias("artist"),
         F.col("display.trackname").alias("title"),

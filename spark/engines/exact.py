@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 
@@ -24,12 +25,26 @@ WORK_PER_BLOCK = 60_000_000
 _MATRICES: dict[str, SongMatrix] = {}
 
 
-def song_matrix(memberships: DataFrame) -> SongMatrix:
-    """Collect (song_key, playlist_id) pairs to the driver as a SongMatrix."""
-    # Unsorted: numpy sorts the collected pairs faster than a distributed sort would.
-    arrow = memberships.select("song_key", "playlist_id").toArrow()
-    return SongMatrix.from_memberships(
-        arrow.column("song_key").to_numpy(), arrow.column("playlist_id").to_numpy()
+def song_matrix(occurrences: DataFrame, spellings: DataFrame) -> SongMatrix:
+    """The song × playlist matrix, collected to the driver.
+
+    Spark sends each record's (spelling_id, playlist_id) and each spelling's song key (longs
+    only); numpy maps spellings to songs, drops repeats and sorts, faster here than a
+    distributed join, distinct and sort would.
+    """
+    names = spellings.select("spelling_id", "song_key").toArrow()
+    pairs = occurrences.select("spelling_id", "playlist_id").toArrow()
+    spelling_ids = names.column("spelling_id").to_numpy()
+    order = np.argsort(spelling_ids)
+    position = np.searchsorted(spelling_ids[order], pairs.column("spelling_id").to_numpy())
+    song_keys = names.column("song_key").to_numpy()[order][position]
+    return SongMatrix.from_memberships(song_keys, pairs.column("playlist_id").to_numpy())
+
+
+def playlist_counts(spark: SparkSession, matrix: SongMatrix) -> DataFrame:
+    """One row per song: song_key, playlist_count (its row length in the matrix)."""
+    return spark.createDataFrame(
+        pa.table({"song_key": matrix.keys, "playlist_count": matrix.degrees.astype(np.int64)})
     )
 
 

@@ -41,15 +41,17 @@ class SongMatrix:
 
     @classmethod
     def from_memberships(cls, song_keys: np.ndarray, playlist_ids: np.ndarray) -> "SongMatrix":
-        """From parallel arrays of distinct (song_key, playlist_id) pairs (int64 each).
-
-        Sorting by (song_key, playlist_id) beforehand (as Spark can, in parallel) saves a sort.
+        """From parallel arrays of (song_key, playlist_id) pairs (int64 each; repeats are
+        dropped). Pairs already sorted by (song_key, playlist_id) and distinct save a sort.
         """
         song_keys, playlist_ids = np.asarray(song_keys), np.asarray(playlist_ids)
         step_song, step_playlist = np.diff(song_keys), np.diff(playlist_ids)
         if not np.all((step_song > 0) | ((step_song == 0) & (step_playlist > 0))):
             order = np.lexsort((playlist_ids, song_keys))
             song_keys, playlist_ids = song_keys[order], playlist_ids[order]
+            first = np.r_[True, (song_keys[1:] != song_keys[:-1])]
+            first[1:] |= playlist_ids[1:] != playlist_ids[:-1]
+            song_keys, playlist_ids = song_keys[first], playlist_ids[first]
         new_song = np.r_[True, song_keys[1:] != song_keys[:-1]] if song_keys.size else []
         starts = np.flatnonzero(new_song)
         indptr = np.r_[starts, song_keys.size].astype(np.int64)

@@ -24,7 +24,7 @@ ROWS = [
 ]
 
 
-STAGES = {"read", "normalise", "estimate", "matrix", "neighbours", "recall"}
+STAGES = {"read", "normalise", "estimate", "neighbours", "recall"}
 ENGINE_STAGES = {"exact": STAGES, "minhash": STAGES | {"signatures", "candidates"}, "mllib": STAGES}
 
 
