@@ -40,11 +40,16 @@ def parse(lines: DataFrame) -> DataFrame:
     """
     lines = lines.filter(~F.col("line").rlike(_HEADER_PATTERN))
     # A well-formed line's quoted fields, found in one scan: exactly the four of the record.
-    fields = F.regexp_extract_all("line", F.lit(_FIELD), 1)
-    split = lines.select(
+    # Their own projection: inlined, the scan would run once per use in every field.
+    scanned = lines.select(
         "line",
         F.col("line").rlike(RECORD_PATTERN).alias("well_formed"),
-        *[F.trim(_unescape(F.get(fields, i))).alias(name) for i, name in enumerate(COLUMNS)],
+        F.regexp_extract_all("line", F.lit(_FIELD), 1).alias("fields"),
+    )
+    split = scanned.select(
+        "line",
+        "well_formed",
+        *[F.trim(_unescape(F.get("fields", i))).alias(name) for i, name in enumerate(COLUMNS)],
     )
     reason = (
         F.when(~F.col("well_formed"), F.lit("not four quoted fields"))
