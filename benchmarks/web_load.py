@@ -2,8 +2,8 @@
 
     DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
         nice -n 10 .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
-        [--connections 16 64] [--seconds 20] [--warm-up 15] [--zipf 1.0] [--workers N] \\
-        [--gunicorn-threads N] [--scenarios ...] [--reload]
+        [--connections 16 64] [--seconds 20] [--warm-up 30] [--zipf 1.0] [--workers N] \\
+        [--gunicorn-threads N] [--cache-url URL] [--scenarios ...] [--reload]
 
 The data goes into a database of its own (--database, default songrec_bench_web), created and
 migrated here: songs with word-like generated names (about 40 per artist, each title word shared
@@ -24,6 +24,10 @@ thousand songs take half of the requests and the long tail the rest.
 - search typo: the title with a letter dropped from each word (nothing contains it: near misses).
 Each scenario warms up for --warm-up seconds at 16 connections on requests drawn the same way,
 then each row gets fresh draws, so the cache's hit ratio is what that traffic earns, not a replay.
+The site caches pages for anonymous visitors in --cache-url (default: a Redis database, emptied
+first, as in production); the "cache hits" column counts X-Cache: hit answers. The rows marked
+"no cache" come from a second gunicorn with SONGREC_PAGE_CACHE_SECONDS=0: what every request
+would cost without it.
 """
 
 import argparse
@@ -50,9 +54,13 @@ from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
 from benchmarks.for_you import secondary_indexes  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_suffix(".lua")
-SCENARIOS = ["song page", "search", "autocomplete", "search typo"]
+MIXES = ["song page", "search", "autocomplete", "search typo"]
+# Scenarios ending so are served by a second gunicorn with the page cache switched off.
+NO_CACHE = ", no cache"
+SCENARIOS = [*MIXES, f"song page{NO_CACHE}", f"search{NO_CACHE}"]
 # Requests drawn per wrk run: more than a run at a few thousand requests a second gets through.
 REQUESTS_PER_RUN = 60_000
+DEFAULT_CACHE_URL = "redis://localhost:6379/2"
 
 # Word-like names: three syllables from this table make one of 4,096 words.
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "be", "da", "fe", "gu", "ho", "ji"]
@@ -67,11 +75,16 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--reload", action="store_true", help="load the data even if present")
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--seconds", type=int, default=20, help="per row")
-    parser.add_argument("--warm-up", type=int, default=15, help="seconds per scenario")
+    parser.add_argument("--warm-up", type=int, default=30, help="seconds per scenario")
     parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent s")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--gunicorn-threads", type=int, default=None, help="threads per worker")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--cache-url",
+        default=DEFAULT_CACHE_URL,
+        help="the site's CACHE_URL; a redis:// database is emptied first",
+    )
     parser.add_argument("--scenarios", nargs="+", default=SCENARIOS, choices=SCENARIOS)
     return parser.parse_args()
 
@@ -184,6 +197,7 @@ def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[li
     size = REQUESTS_PER_RUN * runs
     # Typed letter by letter, a search makes about ten autocomplete requests.
     counts = {"song page": size, "search": size, "autocomplete": size // 4, "search typo": size}
+
     drawn = {
         scenario: popular_songs(ranking, count, arguments.zipf, rng)
         for scenario, count in counts.items()
@@ -197,7 +211,7 @@ def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[li
             "pk", "artist", "title"
         )
     }
-    paths: dict[str, list[str]] = {scenario: [] for scenario in SCENARIOS}
+    paths: dict[str, list[str]] = {scenario: [] for scenario in MIXES}
     paths["song page"] = [f"/songs/{pk}/" for pk in drawn["song page"]]
     choices = rng.integers(0, 4, size)
     for pk, choice in zip(drawn["search"], choices, strict=True):
@@ -248,9 +262,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    arguments: argparse.Namespace, static_root: Path
+    arguments: argparse.Namespace, static_root: Path, *, page_cache: bool
 ) -> tuple[subprocess.Popen, int]:
     port = free_port()
+    if arguments.cache_url.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(arguments.cache_url).flushdb()
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
@@ -260,6 +278,8 @@ def start_gunicorn(
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "0",
         "LOG_LEVEL": "WARNING",
+        "CACHE_URL": arguments.cache_url,
+        "SONGREC_PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     if arguments.workers:
@@ -311,26 +331,35 @@ def measure(arguments: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as static_root:
-        server, port = start_gunicorn(arguments, Path(static_root))
-        try:
-            for scenario in arguments.scenarios:
-                warm_up, *runs = paths[scenario]
-                run_wrk(port, warm_up, 16, arguments.warm_up, arguments.wrk_threads)
-                for connections, run in zip(arguments.connections, runs, strict=True):
-                    result = run_wrk(
-                        port, run, connections, arguments.seconds, arguments.wrk_threads
-                    )
-                    rows.append(table_row(scenario, connections, result))
-                    print(" | ".join(rows[-1]), flush=True)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        for page_cache in (True, False):
+            scenarios = [
+                scenario
+                for scenario in arguments.scenarios
+                if scenario.endswith(NO_CACHE) != page_cache
+            ]
+            if not scenarios:
+                continue
+            server, port = start_gunicorn(arguments, Path(static_root), page_cache=page_cache)
+            try:
+                for scenario in scenarios:
+                    warm_up, *runs = paths[scenario.removesuffix(NO_CACHE)]
+                    run_wrk(port, warm_up, 16, arguments.warm_up, arguments.wrk_threads)
+                    for connections, run in zip(arguments.connections, runs, strict=True):
+                        result = run_wrk(
+                            port, run, connections, arguments.seconds, arguments.wrk_threads
+                        )
+                        rows.append(table_row(scenario, connections, result))
+                        print(" | ".join(rows[-1]), flush=True)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
 
     header = ("scenario", "connections", "requests", "errors", "req/s", "p50 ms", "p95 ms")
     header += ("p99 ms", "cache hits", "load 1m")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
+    print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")
     print(f"load average before: {' '.join(f'{value:.2f}' for value in load_before)}")
     print(f"load average after:  {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
