@@ -22,6 +22,8 @@ thousand songs take half of the requests and the long tail the rest.
   measured before the page cache: nearly every request a hit once they are all cached).
 - search: a song drawn by popularity, then one of four searches for it: the artist, the artist's
   first word and the title's first word, the title, or the title's second word.
+- search, 800 searches: the four searches for each of 200 songs drawn by popularity, asked for
+  evenly (about what this benchmark measured before the page cache).
 - autocomplete: such a search typed letter by letter, one request per prefix of 2+ letters.
 - search typo: the title with a letter dropped from each word (nothing contains it: near misses).
 Each scenario warms up for --warm-up seconds at 16 connections on requests drawn the same way,
@@ -56,7 +58,8 @@ from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
 from benchmarks.for_you import secondary_indexes  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_suffix(".lua")
-MIXES = ["song page", "song page, 500 songs", "search", "autocomplete", "search typo"]
+MIXES = ["song page", "song page, 500 songs", "search", "search, 800 searches", "autocomplete"]
+MIXES += ["search typo"]
 # Scenarios ending so are served by a second gunicorn with the page cache switched off.
 NO_CACHE = ", no cache"
 SCENARIOS = [*MIXES, f"song page{NO_CACHE}", f"search{NO_CACHE}"]
@@ -221,6 +224,12 @@ def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[li
     for pk, choice in zip(drawn["search"], choices, strict=True):
         text = searches_for(*names[int(pk)])[choice]
         paths["search"].append("/search?" + urlencode({"q": text}))
+    few = [
+        "/search?" + urlencode({"q": text})
+        for pk in drawn["search"][:200]
+        for text in searches_for(*names[int(pk)])
+    ]
+    paths["search, 800 searches"] = [few[i] for i in rng.integers(0, len(few), size)]
     for pk, choice in zip(drawn["autocomplete"], choices, strict=False):
         text = searches_for(*names[int(pk)])[choice]
         for end in range(2, len(text) + 1):
