@@ -1,16 +1,24 @@
 """gunicorn's settings for songrec (read from the working directory or with --config).
 
 Environment: GUNICORN_BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (worker processes, default
-2 per CPU + 1), GUNICORN_THREADS (threads per worker, default 1), GUNICORN_TIMEOUT (seconds).
+one per CPU), GUNICORN_THREADS (threads per worker, default 4), GUNICORN_KEEPALIVE (seconds an
+idle connection is kept, default 5), GUNICORN_TIMEOUT (seconds).
 Logs: JSON lines on stdout, like the site's own.
+
+Threaded workers (gthread) keep connections open between requests, so the proxy in front reuses
+them instead of opening one per request as with sync workers; and a worker waiting on PostgreSQL
+serves another request meanwhile. Python runs one thread at a time per process, so one process
+per CPU is enough (README.md, "Benchmarks", has the measurements).
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 backlog = 2048
 # Requests come from the reverse proxy on the same host or network.

@@ -1,27 +1,46 @@
 """Load-test the site at full size: song pages, search and autocomplete through gunicorn.
 
     DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
-        .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
-        [--connections 16 64] [--requests 4000] [--seconds 30] [--workers N] [--reload]
+        nice -n 10 .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
+        [--connections 16 64] [--seconds 20] [--warm-up 30] [--zipf 1.0] [--workers N] \\
+        [--gunicorn-threads N] [--cache-url URL] [--scenarios ...] [--reload]
 
 The data goes into a database of its own (--database, default songrec_bench_web), created and
 migrated here: songs with word-like generated names (about 40 per artist, each title word shared
 by about a thousand titles) and `--neighbours` neighbour rows each, generated inside PostgreSQL
 with generate_series and loaded into a build's own partition as build_recs does; reused by later
 runs while the sizes match. Then gunicorn serves the site with the production settings on
-127.0.0.1, and a small asyncio client (one connection per request, as gunicorn's sync workers
-close them) keeps N requests in flight for at most --requests requests or --seconds seconds per
-scenario, and prints requests per second and latency percentiles. Loopback only.
+127.0.0.1 and `wrk` (Debian: apt-get install wrk) keeps N keep-alive connections busy for
+--seconds per row, driven by web_load.lua, which reports latency percentiles, non-200 answers
+and the X-Cache headers of the answers. Loopback only.
+
+The request mix: songs are as popular as Zipf's law says (--zipf s: the song ranked r by playlist
+count is asked for with a probability proportional to 1 / r^s, over all the songs), so a few
+thousand songs take half of the requests and the long tail the rest.
+- song page: /songs/<id>/ of a song drawn by popularity.
+- song page, 500 songs: 500 songs drawn at random, then asked for evenly (what this benchmark
+  measured before the page cache: nearly every request a hit once they are all cached).
+- search: a song drawn by popularity, then one of four searches for it: the artist, the artist's
+  first word and the title's first word, the title, or the title's second word.
+- search, 800 searches: the four searches for each of 200 songs drawn by popularity, asked for
+  evenly (about what this benchmark measured before the page cache).
+- autocomplete: such a search typed letter by letter, one request per prefix of 2+ letters.
+- search typo: the title with a letter dropped from each word (nothing contains it: near misses).
+Each scenario warms up for --warm-up seconds at 16 connections on requests drawn the same way,
+then each row gets fresh draws, so the cache's hit ratio is what that traffic earns, not a replay.
+The site caches pages for anonymous visitors in --cache-url (default: a Redis database, emptied
+first, as in production); the "cache hits" column counts X-Cache: hit answers. The rows marked
+"no cache" come from a second gunicorn with SONGREC_PAGE_CACHE_SECONDS=0: what every request
+would cost without it.
 """
 
 import argparse
-import asyncio
+import json
 import os
-import random
 import secrets
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -30,11 +49,23 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
 from benchmarks.for_you import secondary_indexes  # noqa: E402
+
+LUA_SCRIPT = Path(__file__).with_suffix(".lua")
+MIXES = ["song page", "song page, 500 songs", "search", "search, 800 searches", "autocomplete"]
+MIXES += ["search typo"]
+# Scenarios ending so are served by a second gunicorn with the page cache switched off.
+NO_CACHE = ", no cache"
+SCENARIOS = [*MIXES, f"song page{NO_CACHE}", f"search{NO_CACHE}"]
+# Requests drawn per wrk run: more than a run at a few thousand requests a second gets through.
+REQUESTS_PER_RUN = 60_000
+DEFAULT_CACHE_URL = "redis://localhost:6379/2"
 
 # Word-like names: three syllables from this table make one of 4,096 words.
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "be", "da", "fe", "gu", "ho", "ji"]
@@ -48,12 +79,18 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--database", default="songrec_bench_web")
     parser.add_argument("--reload", action="store_true", help="load the data even if present")
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
-    parser.add_argument("--requests", type=int, default=4000, help="per scenario, at most")
-    parser.add_argument("--seconds", type=float, default=30, help="per scenario, at most")
+    parser.add_argument("--seconds", type=int, default=20, help="per row")
+    parser.add_argument("--warm-up", type=int, default=30, help="seconds per scenario")
+    parser.add_argument("--zipf", type=float, default=1.0, help="popularity exponent s")
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
+    parser.add_argument("--gunicorn-threads", type=int, default=None, help="threads per worker")
+    parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument(
-        "--scenarios", nargs="+", default=["song page", "search", "autocomplete", "search typo"]
+        "--cache-url",
+        default=DEFAULT_CACHE_URL,
+        help="the site's CACHE_URL; a redis:// database is emptied first",
     )
+    parser.add_argument("--scenarios", nargs="+", default=SCENARIOS, choices=SCENARIOS)
     return parser.parse_args()
 
 
@@ -135,73 +172,100 @@ def is_loaded(arguments: argparse.Namespace) -> bool:
     }
 
 
-def request_paths(arguments: argparse.Namespace) -> dict[str, list[str]]:
-    """A few hundred requests per scenario, drawn from the loaded songs (seeded)."""
+def popularity_ranking(songs: int) -> np.ndarray:
+    """Song ids, most popular first: by playlist count as `load` generated it, then by id."""
+    ids = np.arange(1, songs + 1, dtype=np.int64)
+    counts = 1 + (ids * 7919) % 1000
+    return ids[np.lexsort((ids, -counts))]
+
+
+def popular_songs(ranking: np.ndarray, count: int, exponent: float, rng) -> np.ndarray:
+    """`count` song ids drawn by Zipf's law: rank r with probability proportional to 1 / r^s."""
+    weights = np.arange(1, len(ranking) + 1, dtype=np.float64) ** -exponent
+    cumulative = np.cumsum(weights)
+    drawn = np.searchsorted(cumulative, rng.random(count) * cumulative[-1])
+    return ranking[np.minimum(drawn, len(ranking) - 1)]
+
+
+def searches_for(artist: str, title: str) -> list[str]:
+    """What people type to find a song: the artist, first words of both, the title, a word."""
+    first, second = title.split()
+    return [artist, f"{artist.split()[0]} {first}", title, second]
+
+
+def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[list[str]]]:
+    """For each scenario, `runs` lists of request paths drawn as the docstring says (seeded)."""
     from catalog.models import Song
 
-    rng = random.Random(1)
-    ids = [rng.randint(1, arguments.songs) for _ in range(500)]
-    sample = list(Song.objects.filter(pk__in=ids[:200]).values_list("artist", "title"))
-    searches, prefixes, typos = [], [], []
-    for artist, title in sample:
-        first, second = title.split()
-        searches += [artist, f"{artist.split()[0]} {first}", title, second]
-        prefixes += [first[:3], f"{first} {second[:2]}", artist[:5]]
+    rng = np.random.default_rng(1)
+    ranking = popularity_ranking(arguments.songs)
+    size = REQUESTS_PER_RUN * runs
+    # Typed letter by letter, a search makes about ten autocomplete requests.
+    counts = {"song page": size, "search": size, "autocomplete": size // 4, "search typo": size}
+
+    drawn = {
+        scenario: popular_songs(ranking, count, arguments.zipf, rng)
+        for scenario, count in counts.items()
+    }
+    needed = np.unique(
+        np.concatenate([drawn["search"], drawn["autocomplete"], drawn["search typo"]])
+    )
+    names = {
+        pk: (artist, title)
+        for pk, artist, title in Song.objects.filter(pk__in=needed.tolist()).values_list(
+            "pk", "artist", "title"
+        )
+    }
+    paths: dict[str, list[str]] = {scenario: [] for scenario in MIXES}
+    paths["song page"] = [f"/songs/{pk}/" for pk in drawn["song page"]]
+    few = rng.integers(1, arguments.songs + 1, 500)
+    paths["song page, 500 songs"] = [f"/songs/{pk}/" for pk in rng.choice(few, size)]
+    choices = rng.integers(0, 4, size)
+    for pk, choice in zip(drawn["search"], choices, strict=True):
+        text = searches_for(*names[int(pk)])[choice]
+        paths["search"].append("/search?" + urlencode({"q": text}))
+    few = [
+        "/search?" + urlencode({"q": text})
+        for pk in drawn["search"][:200]
+        for text in searches_for(*names[int(pk)])
+    ]
+    paths["search, 800 searches"] = [few[i] for i in rng.integers(0, len(few), size)]
+    for pk, choice in zip(drawn["autocomplete"], choices, strict=False):
+        text = searches_for(*names[int(pk)])[choice]
+        for end in range(2, len(text) + 1):
+            paths["autocomplete"].append("/api/autocomplete?" + urlencode({"q": text[:end]}))
+        if len(paths["autocomplete"]) >= size:
+            break
+    for pk in drawn["search typo"]:
         # One letter dropped from each word: nothing contains it, near misses answer.
-        typos.append(" ".join(word[:2] + word[3:] for word in (first, second)))
+        _, title = names[int(pk)]
+        text = " ".join(word[:2] + word[3:] for word in title.split())
+        paths["search typo"].append("/search?" + urlencode({"q": text}))
     return {
-        "song page": [f"/songs/{pk}/" for pk in ids],
-        "search": ["/search?" + urlencode({"q": text}) for text in searches],
-        "autocomplete": ["/api/autocomplete?" + urlencode({"q": text}) for text in prefixes],
-        "search typo": ["/search?" + urlencode({"q": text}) for text in typos],
+        scenario: [
+            found[run * REQUESTS_PER_RUN : (run + 1) * REQUESTS_PER_RUN] for run in range(runs)
+        ]
+        for scenario, found in paths.items()
     }
 
 
-async def fetch(port: int, path: str) -> int:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-Proto: https\r\n"
-        "Connection: close\r\n\r\n".encode()
-    )
-    await writer.drain()
-    response = await reader.read()
-    writer.close()
-    return int(response[9:12]) if response.startswith(b"HTTP/1.") else 0
-
-
-async def run_load(
-    port: int, paths: list[str], connections: int, limit: int, seconds: float
-) -> tuple[float, list[float], int]:
-    """(elapsed seconds, latencies in ms, failed requests) with `connections` in flight."""
-    latencies: list[float] = []
-    failures = 0
-    issued = 0
-    deadline = time.perf_counter() + seconds
-
-    async def client(offset: int) -> None:
-        nonlocal failures, issued
-        position = offset
-        while issued < limit and time.perf_counter() < deadline:
-            issued += 1
-            path = paths[position % len(paths)]
-            position += connections
-            started = time.perf_counter()
-            try:
-                status = await asyncio.wait_for(fetch(port, path), timeout=30)
-            except (OSError, TimeoutError):
-                status = 0
-            latencies.append((time.perf_counter() - started) * 1000)
-            if status != 200:
-                failures += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(offset) for offset in range(connections)))
-    return time.perf_counter() - started, latencies, failures
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+def run_wrk(
+    port: int, paths: list[str], connections: int, seconds: int, threads: int
+) -> dict[str, float]:
+    """What web_load.lua reports for `connections` keep-alive connections over `seconds`."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths_file:
+        paths_file.write("\n".join(paths) + "\n")
+        paths_file.flush()
+        threads = min(threads, connections)
+        result = subprocess.run(
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
+            + ["-s", str(LUA_SCRIPT), f"http://127.0.0.1:{port}", "--"]
+            + [paths_file.name, str(threads)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -211,9 +275,13 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    arguments: argparse.Namespace, static_root: Path
+    arguments: argparse.Namespace, static_root: Path, *, page_cache: bool
 ) -> tuple[subprocess.Popen, int]:
     port = free_port()
+    if arguments.cache_url.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(arguments.cache_url).flushdb()
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
@@ -223,10 +291,14 @@ def start_gunicorn(
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "0",
         "LOG_LEVEL": "WARNING",
+        "CACHE_URL": arguments.cache_url,
+        "SONGREC_PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
     if arguments.workers:
         environment["WEB_CONCURRENCY"] = str(arguments.workers)
+    if arguments.gunicorn_threads:
+        environment["GUNICORN_THREADS"] = str(arguments.gunicorn_threads)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
         cwd=ROOT,
@@ -251,43 +323,56 @@ def start_gunicorn(
     sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
+def table_row(scenario: str, connections: int, result: dict[str, float]) -> tuple[str, ...]:
+    answered = result["hits"] + result["misses"]
+    return (
+        scenario,
+        str(connections),
+        f"{result['requests']:.0f}",
+        f"{result['non_200'] + result['socket_errors']:.0f}",
+        f"{result['requests'] / result['seconds']:.0f}",
+        f"{result['p50_ms']:.1f}",
+        f"{result['p95_ms']:.1f}",
+        f"{result['p99_ms']:.1f}",
+        f"{100 * result['hits'] / answered:.0f}%" if answered else "-",
+        f"{os.getloadavg()[0]:.2f}",
+    )
+
+
 def measure(arguments: argparse.Namespace) -> None:
-    paths = request_paths(arguments)
+    paths = request_paths(arguments, runs=1 + len(arguments.connections))
     load_before = os.getloadavg()
     rows = []
-    limits = (arguments.requests, arguments.seconds)
     with tempfile.TemporaryDirectory() as static_root:
-        server, port = start_gunicorn(arguments, Path(static_root))
-        try:
-            for scenario in arguments.scenarios:
-                # Warm every worker's connection and caches before measuring.
-                asyncio.run(run_load(port, paths[scenario], 8, 200, 10))
-                for connections in arguments.connections:
-                    elapsed, latencies, failures = asyncio.run(
-                        run_load(port, paths[scenario], connections, *limits)
-                    )
-                    rows.append(
-                        (
-                            scenario,
-                            str(connections),
-                            str(len(latencies)),
-                            str(failures),
-                            f"{len(latencies) / elapsed:.0f}",
-                            f"{statistics.median(latencies):.1f}",
-                            f"{percentile(latencies, 0.95):.1f}",
-                            f"{percentile(latencies, 0.99):.1f}",
+        for page_cache in (True, False):
+            scenarios = [
+                scenario
+                for scenario in arguments.scenarios
+                if scenario.endswith(NO_CACHE) != page_cache
+            ]
+            if not scenarios:
+                continue
+            server, port = start_gunicorn(arguments, Path(static_root), page_cache=page_cache)
+            try:
+                for scenario in scenarios:
+                    warm_up, *runs = paths[scenario.removesuffix(NO_CACHE)]
+                    run_wrk(port, warm_up, 16, arguments.warm_up, arguments.wrk_threads)
+                    for connections, run in zip(arguments.connections, runs, strict=True):
+                        result = run_wrk(
+                            port, run, connections, arguments.seconds, arguments.wrk_threads
                         )
-                    )
-                    print(" | ".join(rows[-1]), flush=True)
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+                        rows.append(table_row(scenario, connections, result))
+                        print(" | ".join(rows[-1]), flush=True)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
 
     header = ("scenario", "connections", "requests", "errors", "req/s", "p50 ms", "p95 ms")
-    header += ("p99 ms",)
+    header += ("p99 ms", "cache hits", "load 1m")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
+    print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")
     print(f"load average before: {' '.join(f'{value:.2f}' for value in load_before)}")
     print(f"load average after:  {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
@@ -298,6 +383,8 @@ def measure(arguments: argparse.Namespace) -> None:
 
 def main() -> None:
     arguments = parse_arguments()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk drives the load and is not installed: apt-get install wrk (Debian, Ubuntu).")
     use_database(arguments.database)
     if arguments.reload or not is_loaded(arguments):
         load(arguments)

@@ -16,6 +16,13 @@ from spark.names import match_key
 NEAR_MISS_THRESHOLD = 0.5
 NEAR_MISS_LIMIT = 100
 SUGGESTION_MIN_LENGTH = 2
+# Words shorter than this are not looked up as prefixes in the full-text index when a longer
+# word is typed too: "b" stands for every word starting with b, a large share of the index to
+# read, while the longer word alone already narrows the songs to a few thousand.
+INDEXED_PREFIX_LENGTH = 3
+# Up to this many matches, the most popular are picked by sorting them all; beyond it, by walking
+# the popularity index, which meets enough matches within a few thousand rows.
+FEW_MATCHES = 10_000
 
 
 def catalogue_songs() -> QuerySet[Song]:
@@ -26,13 +33,26 @@ def catalogue_songs() -> QuerySet[Song]:
 def word_start_query(text: str) -> str | None:
     """A full-text query matching names with a word starting with each word of `text`
     ("simon garf" -> 'simon':* & 'garf':*), or None where that search does not apply: other
-    databases than PostgreSQL, or words the full-text parser would split (punctuation)."""
+    databases than PostgreSQL, or words the full-text parser would split (punctuation).
+
+    Words shorter than INDEXED_PREFIX_LENGTH are left out when a longer one is typed too:
+    `words_match` checks them on the rows the query finds."""
+    indexed, _ = _word_starts(text)
+    return " & ".join(f"'{word}':*" for word in indexed) or None
+
+
+def _word_starts(text: str) -> tuple[list[str], list[str]]:
+    """The words of `text` to look up in the full-text index, and those to check row by row;
+    neither where word-start search does not apply."""
     words = match_key(text).split()
-    if connection.vendor != "postgresql" or not words:
-        return None
-    if not all(re.fullmatch(r"[^\W_]+", word) for word in words):
-        return None
-    return " & ".join(f"'{word}':*" for word in words)
+    if connection.vendor != "postgresql" or not all(
+        re.fullmatch(r"[^\W_]+", word) for word in words
+    ):
+        return [], []
+    indexed = [word for word in words if len(word) >= INDEXED_PREFIX_LENGTH]
+    if not indexed:
+        return words, []
+    return indexed, [word for word in words if len(word) < INDEXED_PREFIX_LENGTH]
 
 
 def song_search(
@@ -50,9 +70,8 @@ def song_search(
     """
     songs = catalogue_songs()
     query_key, artist_key, track_key = match_key(query), match_key(artist), match_key(track)
-    words_query = word_start_query(query_key) if word_starts else None
-    if words_query:
-        songs = songs.filter(words_match(words_query))
+    if word_starts and word_start_query(query_key):
+        songs = songs.filter(words_match(query_key))
     else:
         # Each condition also filters `name_norm` ("artist title"), which the trigram index serves.
         for word in query_key.split():
@@ -82,15 +101,43 @@ def song_search(
     ).order_by("-match", "-playlist_count", "pk")
 
 
-def words_match(words_query: str) -> RawSQL:
-    """The condition `name_norm` has words starting as `words_query` says (word_start_query).
+def words_match(text: str) -> RawSQL:
+    """The condition `name_norm` has a word starting with each word of `text` (where
+    `word_start_query` applies).
 
-    Written as the full-text index of migration catalog/0003 is, so that PostgreSQL uses it."""
+    Written as the full-text index of migration catalog/0003 is, so that PostgreSQL uses it; the
+    short words `word_start_query` leaves out are checked on the rows the index finds."""
+    _, checked = _word_starts(text)
+    sql = "to_tsvector('simple', name_norm) @@ to_tsquery('simple', %s)"
+    sql += " AND (' ' || name_norm) LIKE %s" * len(checked)
     return RawSQL(
-        "to_tsvector('simple', name_norm) @@ to_tsquery('simple', %s)",
-        [words_query],
+        f"({sql})",
+        [word_start_query(text), *(f"% {word}%" for word in checked)],
         output_field=BooleanField(),
     )
+
+
+def most_popular(songs: QuerySet[Song], *, limit: int, expect_many: bool = False) -> list[Song]:
+    """The `limit` most popular of `songs`, fetched the way that stays fast for any number.
+
+    Left to itself, PostgreSQL walks the popularity index for any ORDER BY ... LIMIT that it
+    expects to meet enough matches early, and when the matches are less popular than it assumes
+    it reads much of the table first (seconds at 2M songs). So up to FEW_MATCHES matches are
+    taken through the search index and sorted, in one query that also counts them; only beyond
+    that, or with `expect_many`, does the walk run, and then it meets `limit` of them soon.
+    """
+    if not expect_many:
+        sql, parameters = songs.order_by().query.sql_with_params()
+        found = list(
+            Song.objects.raw(
+                f"SELECT *, count(*) OVER () AS matches FROM ({sql} LIMIT %s) AS matching "
+                "ORDER BY playlist_count DESC, id LIMIT %s",
+                [*parameters, FEW_MATCHES + 1, limit],
+            )
+        )
+        if not found or found[0].matches <= FEW_MATCHES:
+            return found
+    return list(songs.order_by("-playlist_count", "pk")[:limit])
 
 
 def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
@@ -130,15 +177,16 @@ def song_suggestions(*, text: str, limit: int = 8) -> list[Song]:
     if len(key) < SUGGESTION_MIN_LENGTH:
         return []
     suggestions: list[Song] = []
-    words_query = word_start_query(key)
-    if words_query:
-        words = catalogue_songs().filter(words_match(words_query))
-        suggestions = list(words.order_by("-playlist_count", "pk")[:limit])
+    if word_start_query(key):
+        # Only short words, such as the first two letters typed, start a large share of names.
+        short = max(len(word) for word in key.split()) < INDEXED_PREFIX_LENGTH
+        words = catalogue_songs().filter(words_match(key))
+        suggestions = most_popular(words, limit=limit, expect_many=short)
     if not suggestions:
         songs = catalogue_songs()
         for word in key.split():
             songs = songs.filter(name_norm__contains=word)
-        suggestions = list(songs.order_by("-playlist_count", "pk")[:limit])
+        suggestions = most_popular(songs, limit=limit)
     return suggestions or list(near_misses(key, limit=limit))
 
 

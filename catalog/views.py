@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from catalog.forms import MAX_SEARCH_LENGTH, SongSearchForm
 from catalog.models import Song
+from catalog.pagination import CappedPaginator
 from catalog.selectors import (
     artist_songs,
     near_misses,
@@ -18,6 +19,8 @@ from catalog.selectors import (
 from catalog.signals import song_search_done
 
 SONGS_PER_PAGE = 20
+# Searches count their matches up to this many; the pages stop there too.
+SEARCH_RESULTS_COUNTED = 1000
 
 
 def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
@@ -28,7 +31,7 @@ def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
     )
 
 
-def _search_paginator(form: SongSearchForm) -> tuple[Paginator, bool]:
+def _search_paginator(form: SongSearchForm) -> tuple[CappedPaginator, bool]:
     """Pages of the songs matching the search, and whether they are near misses.
 
     A free-text query is first matched at word starts (the selective full-text index), then
@@ -38,13 +41,17 @@ def _search_paginator(form: SongSearchForm) -> tuple[Paginator, bool]:
     query = form.cleaned_data["q"]
     advanced = form.cleaned_data["artist"] or form.cleaned_data["track"]
     if query and not advanced and word_start_query(query):
-        paginator = Paginator(song_search(query=query, word_starts=True), SONGS_PER_PAGE)
+        paginator = _paginator(song_search(query=query, word_starts=True))
         if paginator.count:
             return paginator, False
-    paginator = Paginator(_matching_songs(form), SONGS_PER_PAGE)
+    paginator = _paginator(_matching_songs(form))
     if paginator.count == 0 and query and not advanced:
-        return Paginator(near_misses(query), SONGS_PER_PAGE), True
+        return _paginator(near_misses(query)), True
     return paginator, False
+
+
+def _paginator(songs: QuerySet[Song]) -> CappedPaginator:
+    return CappedPaginator(songs, SONGS_PER_PAGE, cap=SEARCH_RESULTS_COUNTED)
 
 
 @require_safe
@@ -114,6 +121,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
             "page": page.number,
             "num_pages": paginator.num_pages,
             "count": paginator.count,
+            "count_capped": paginator.count_capped,
             "near_miss": near_miss,
             "results": [
                 {

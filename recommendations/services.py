@@ -15,11 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from recommendations import loading, storage
 from recommendations.models import Build
+from recommendations.selectors import ACTIVE_BUILD_CACHE_KEY
 from recommendations.spark_submit import JobOptions, SparkJobCancelled, run_job
 
 logger = logging.getLogger(__name__)
@@ -164,13 +166,18 @@ def build_run(
 
 
 def build_activate(*, build: Build) -> None:
-    """Make a complete build the one the site serves, in one short transaction."""
+    """Make a complete build the one the site serves, in one short transaction.
+
+    Once it commits, the cached id of the active build goes, so pages cached for the previous
+    build are no longer served (see `selectors.active_build_id`)."""
     with transaction.atomic():
         build = Build.objects.select_for_update().get(pk=build.pk)
         if build.status != Build.Status.COMPLETE or build.neighbour_count is None:
             raise BuildNotActivatable(f"Build {build.pk} is {build.status}: it cannot be served.")
         Build.objects.filter(is_active=True).exclude(pk=build.pk).update(is_active=False)
         Build.objects.filter(pk=build.pk).update(is_active=True)
+        # Robust: the build is served whether or not the cache answers (it then expires).
+        transaction.on_commit(lambda: cache.delete(ACTIVE_BUILD_CACHE_KEY), robust=True)
 
 
 def build_cancel(*, build: Build) -> bool:

@@ -33,6 +33,8 @@ MIDDLEWARE = [
     "songrec_site.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors' pages from the cache, before sessions and the view (page_cache.py).
+    "songrec_site.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +66,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'songrec.sqlite3'}"),
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: pages for anonymous visitors and the active build's id. CACHE_URL: locmemcache://
+# (each process its own; the default) or redis://host:6379/1 (shared by every process).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://songrec?max_entries=10000")}
+# How long a page rendered for anonymous visitors is served from the cache (0: not cached). A new
+# active build replaces them at once; this bounds how stale anything else may get.
+SONGREC_PAGE_CACHE_SECONDS = env.int("SONGREC_PAGE_CACHE_SECONDS", default=600)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

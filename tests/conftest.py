@@ -4,6 +4,20 @@ import sys
 
 import pytest
 
+TEST_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Each test starts with an empty cache of this process's memory, whatever CACHE_URL says:
+    pages and the active build cached by one test must not answer the next."""
+    from django.core.cache import cache
+
+    settings.CACHES = TEST_CACHE
+    cache.clear()
+
 
 @pytest.fixture(scope="session")
 def spark():

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from catalog import selectors
 from catalog.selectors import near_misses, song_search, song_suggestions, word_start_query
 from tests.catalog.conftest import create_song
 
@@ -90,13 +91,35 @@ def test_suggestions_are_popular_songs_containing_every_word(songs):
     assert song_suggestions(text="hel", limit=2) == [songs["say_hello"], songs["hello_goodbye"]]
 
 
+@pytest.mark.parametrize("few_matches", [1000, 2])
+def test_suggestions_are_the_most_popular_however_many_match(songs, monkeypatch, few_matches):
+    # Up to FEW_MATCHES matches are sorted; more, and the popularity index is walked instead.
+    monkeypatch.setattr(selectors, "FEW_MATCHES", few_matches)
+
+    assert song_suggestions(text="hel") == [
+        songs["say_hello"],
+        songs["hello_goodbye"],
+        songs["adele_hello"],
+        songs["lionel_hello"],
+    ]
+    assert song_suggestions(text="simon") == [songs["silence"], songs["boxer"]]
+
+
+def test_short_words_are_checked_on_the_rows_longer_words_find(songs):
+    # "b" alone would read every word starting with b in the full-text index.
+    assert word_start_query("hello a") == "'hello':*"
+    assert list(song_search(query="hello a", word_starts=True)) == [songs["adele_hello"]]
+    assert song_suggestions(text="hello g") == [songs["hello_goodbye"]]
+    assert song_suggestions(text="the b") == [songs["hello_goodbye"], songs["boxer"]]
+
+
 def test_suggestions_need_two_letters(songs):
     assert song_suggestions(text="h") == []
     assert song_suggestions(text=" é ") == []
 
 
 def test_autocomplete_endpoint(client, songs, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the active build's id (the page cache's key), songs
         response = client.get(AUTOCOMPLETE_URL, {"q": "Simon & Garf"})
 
     assert response.status_code == 200
@@ -171,6 +194,8 @@ def test_word_start_search_is_served_by_the_full_text_index(songs):
     ("text", "expected"),
     [
         ("Simon & Garf", "'simon':* & 'and':* & 'garf':*"),
+        ("Simon & G", "'simon':* & 'and':*"),
+        ("la la", "'la':* & 'la':*"),
         ("Beyoncé", "'beyonce':*"),
         ("AC/DC", None),
         ("  ", None),

@@ -2,7 +2,10 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import resolve, reverse
 
+from catalog import views
 from catalog.models import Song
+from catalog.pagination import CappedPaginator
+from catalog.selectors import song_search
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
 
 SEARCH_URL = reverse("catalog:search")
@@ -74,6 +77,31 @@ def test_search_paginates_twenty_per_page_keeping_the_query(client, prolific_son
     assert result_titles(first) == [f"Track {n:02d}" for n in range(1, 21)]
     assert result_titles(last) == [f"Track {n:02d}" for n in range(41, 46)]
     assert 'href="?q=prolific&amp;page=2"' in first.content.decode()
+
+
+def test_search_counts_up_to_a_cap_and_says_more(client, prolific_songs, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_COUNTED", 30)
+
+    first = client.get(SEARCH_URL, {"q": "prolific"})
+    last = client.get(SEARCH_URL, {"q": "prolific", "page": 9})
+    below = client.get(SEARCH_URL, {"q": "track 01"})
+
+    paginator = first.context["page"].paginator
+    assert (paginator.count, paginator.count_capped, paginator.num_pages) == (30, True, 2)
+    text = " ".join(first.content.decode().split())
+    assert "More than 30 songs match “prolific”: the first 30, best match first." in text
+    # The pages end at the cap, best matches first.
+    assert result_titles(last) == [f"Track {n:02d}" for n in range(21, 31)]
+    assert below.context["page"].paginator.count_capped is False
+    assert "1 song matches “track 01”" in " ".join(below.content.decode().split())
+
+
+def test_search_count_stops_at_the_cap_in_sql(prolific_songs, django_assert_num_queries):
+    paginator = CappedPaginator(song_search(query="prolific"), 20, cap=30)
+
+    with django_assert_num_queries(1) as queries:
+        assert paginator.count == 30
+    assert "LIMIT 31" in queries.captured_queries[0]["sql"]
 
 
 @pytest.mark.parametrize(("page", "expected_number"), [("99", 3), ("abc", 1), ("0", 3)])
@@ -219,7 +247,12 @@ def test_api_search_returns_ranked_results(client, songs):
 def test_api_search_accepts_artist_and_track_fields_and_pages(client, prolific_songs):
     body = client.get(API_SEARCH_URL, {"artist": "PROLIFIC band", "page": 3}).json()
 
-    assert (body["page"], body["num_pages"], body["count"]) == (3, 3, 45)
+    assert (body["page"], body["num_pages"], body["count"], body["count_capped"]) == (
+        3,
+        3,
+        45,
+        False,
+    )
     assert [result["title"] for result in body["results"]] == [
         f"Track {n:02d}" for n in range(41, 46)
     ]
@@ -245,6 +278,15 @@ def test_api_search_rejects_bad_input_with_a_json_400(client, songs, params, mes
     assert message in response.json()["error"]
 
 
+def test_api_search_says_when_the_count_is_capped(client, prolific_songs, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_RESULTS_COUNTED", 30)
+
+    body = client.get(API_SEARCH_URL, {"q": "prolific", "page": 2}).json()
+
+    assert (body["count"], body["count_capped"], body["num_pages"]) == (30, True, 2)
+    assert len(body["results"]) == 10
+
+
 def test_api_search_returns_names_unchanged_as_json(client, script_song):
     response = client.get(API_SEARCH_URL, {"q": "script"})
 
@@ -256,7 +298,8 @@ def test_api_search_returns_names_unchanged_as_json(client, script_song):
 def test_search_and_artist_pages_query_a_fixed_number_of_times(
     client, prolific_songs, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(2):  # count, then one page with its songs
+    # The first request also reads the active build's id, which keys the page cache.
+    with django_assert_max_num_queries(3):  # the active build, count, one page with its songs
         client.get(SEARCH_URL, {"q": "prolific"})
     with django_assert_max_num_queries(3):  # best-known spelling, count, page
         client.get(prolific_songs[0].get_artist_url())
