@@ -62,7 +62,7 @@ def row(size: int, name: str, run: Run, bar: Run | None) -> list[object]:
         name,
         f"{s['songs']:,}" if "songs" in s else "-",
         f"{s['estimated_pairs']:,}" if "estimated_pairs" in s else "-",
-        f"{counts['candidate_rows']:,}" if "candidate_rows" in counts else "-",
+        f"{counts['candidate_pairs']:,}" if "candidate_pairs" in counts else "-",
         f"{run.seconds:.1f}" if run.summary else f"{run.note} ({run.seconds:.0f} s)",
         f"{run.peak_bytes / GIB:.1f}",
         s.get("recall_at_10", "-"),

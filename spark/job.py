@@ -133,26 +133,24 @@ def _run_minhash(
 ) -> dict[str, int]:
     settings = lsh_settings(args)
     counters = minhash.Counters(spark)
-    partitions = max(8, spark.sparkContext.defaultParallelism * 8)
-    with stages.stage("signatures"):
-        bucket_rows = minhash.minhash_signatures(spark, matrix, broadcast, settings, counters)
-        bucket_rows = bucket_rows.persist(StorageLevel.MEMORY_AND_DISK)
-        bucket_row_count = bucket_rows.count()
-        report("signatures", songs=counters.signatures.value, bucket_rows=bucket_row_count)
     ranges = minhash.verification_blocks(matrix)
-    starts = [start for start, _ in ranges]
     with stages.stage("candidates"):
         candidates = minhash.lsh_candidates(
-            bucket_rows, settings, starts, matrix.n_songs, partitions, counters
+            spark, matrix, broadcast, settings, ranges, args.k, counters
         ).persist(StorageLevel.MEMORY_AND_DISK)
-        candidate_rows = candidates.count()
-        bucket_rows.unpersist()
-        report("candidates", pairs=candidate_rows, capped_buckets=counters.capped_buckets.value)
+        kept = candidates.count()
+        report(
+            "candidates",
+            pairs=counters.candidate_pairs.value,
+            kept=kept,
+            capped_buckets=counters.capped_buckets.value,
+        )
     with stages.stage("neighbours"):
         found = minhash.verified_neighbours(spark, candidates, broadcast, ranges, args.k, counters)
         found.write.mode("overwrite").parquet(f"{output}/neighbours")
         candidates.unpersist()
-    return {"bucket_rows": bucket_row_count, "candidate_rows": candidate_rows, **counters.values()}
+    signatures = int((matrix.degrees >= 2).sum())  # songs in one playlist need none
+    return {"signatures": signatures, "kept_pairs": kept, **counters.values()}
 
 
 def _neighbours(

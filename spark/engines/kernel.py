@@ -222,7 +222,7 @@ def select_top_k(
 
 
 @numba.njit(nogil=True)
-def _better(shared: int, union: int, song: int, other_shared: int, other_union: int,
+def ranks_above(shared: int, union: int, song: int, other_shared: int, other_union: int,
             other: int) -> bool:  # fmt: skip
     """(shared / union, song) ranks above (other_shared / other_union, other): higher Jaccard,
     ties to the smaller index. Compared as fractions, exactly."""
@@ -277,14 +277,14 @@ def _top_k_rows(
                 if other == song:
                     continue
                 total = degrees[song] + degrees[other] - common
-                if size == k and not _better(
+                if size == k and not ranks_above(
                     common, total, other,
                     shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1],
                 ):  # fmt: skip
                     continue
                 # Insert in order, dropping the k-th when full.
                 slot = min(size, k - 1)
-                while slot > 0 and _better(
+                while slot > 0 and ranks_above(
                     common, total, other,
                     shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1],
                 ):  # fmt: skip

@@ -17,6 +17,7 @@ from spark.engines.kernel import (
     Neighbours,
     SongMatrix,
     exact_top_k,
+    ranks_above,
     run_starts,
     select_top_k,
 )
@@ -76,73 +77,181 @@ def hash_table(n_playlists: int, n_hashes: int, seed: int) -> np.ndarray:
         return (_mix(playlists * _GOLDEN ^ salts[None, :]) >> np.uint64(32)).astype(np.uint32)
 
 
+@numba.njit(nogil=True)
+def _min_hashes(
+    indptr: np.ndarray, indices: np.ndarray, songs: np.ndarray, table: np.ndarray
+) -> np.ndarray:
+    signature = np.full((songs.size, table.shape[1]), np.uint32(0xFFFFFFFF), np.uint32)
+    for row in range(songs.size):
+        for entry in range(indptr[songs[row]], indptr[songs[row] + 1]):
+            hashes = table[indices[entry]]
+            for column in range(table.shape[1]):
+                signature[row, column] = min(signature[row, column], hashes[column])
+    return signature
+
+
 def signatures(matrix: SongMatrix, songs: np.ndarray, table: np.ndarray) -> np.ndarray:
     """len(songs) × n_hashes uint32 MinHash signatures (songs must be in some playlist)."""
-    starts, ends = matrix.indptr[songs], matrix.indptr[songs + 1]
-    lengths = ends - starts
-    entries = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths) + np.arange(
-        lengths.sum()
-    )
-    offsets = np.r_[0, np.cumsum(lengths)[:-1]]
-    return np.minimum.reduceat(table[matrix.indices[entries]], offsets, axis=0)
+    return _min_hashes(matrix.indptr, matrix.indices, np.asarray(songs, np.int64), table)
 
 
-def band_keys(signature: np.ndarray, settings: LshSettings) -> np.ndarray:
-    """len × bands int64: each band's r signature entries hashed into one bucket key."""
-    keys = np.empty((signature.shape[0], settings.bands), dtype=np.int64)
+def band_key(entries: np.ndarray, band: int) -> np.ndarray:
+    """int64 bucket key per row: the band's r signature entries (columns) hashed together."""
     with np.errstate(over="ignore"):
-        for band in range(settings.bands):
-            key = np.full(signature.shape[0], np.uint64(band + 1) * _GOLDEN, dtype=np.uint64)
-            for row in range(band * settings.rows, (band + 1) * settings.rows):
-                key = _mix(key ^ signature[:, row].astype(np.uint64))
-            keys[:, band] = key.view(np.int64)
-    return keys
+        key = np.full(entries.shape[0], np.uint64(band + 1) * _GOLDEN, dtype=np.uint64)
+        for column in range(entries.shape[1]):
+            key = _mix(key ^ entries[:, column].astype(np.uint64))
+    return key.view(np.int64)
 
 
-def band_orders(signature: np.ndarray, settings: LshSettings) -> np.ndarray:
-    """len × bands int64: the order of songs inside each band's buckets.
+def band_order(entries: np.ndarray) -> np.ndarray:
+    """int64 per row: two signature entries packed as high and low 32 bits.
 
-    Band j's order packs the two signature entries that follow its own rows (cyclically, so
-    another band's), as high and low 32 bits. Songs of a bucket that also agree on the first
-    of them (probability J), and then on the second, end up next to each other.
+    Sorted by it inside a bucket, songs that also agree on the first entry (probability J),
+    then on the second, are next to each other.
     """
-    n = signature.shape[1]
-    follow = (np.arange(1, settings.bands + 1) * settings.rows) % n
-    high = signature[:, follow].astype(np.uint64) << np.uint64(32)
-    return (high | signature[:, (follow + 1) % n].astype(np.uint64)).view(np.int64)
+    high = entries[:, 0].astype(np.uint64) << np.uint64(32)
+    return (high | entries[:, 1].astype(np.uint64)).view(np.int64)
 
 
-@dataclass(frozen=True)
-class BucketStats:
-    """Buckets of two or more songs, the largest bucket, buckets above the cap."""
+@dataclass
+class BandStats:
+    """Counts over the bands processed: buckets of two or more songs, the largest bucket,
+    buckets above the cap, pairs drawn from buckets, pairs of them sharing a playlist."""
 
-    buckets: int
-    largest: int
-    capped: int
+    buckets: int = 0
+    largest: int = 0
+    capped: int = 0
+    candidate_pairs: int = 0
+    verified_pairs: int = 0
+
+    def add(self, other: "BandStats") -> None:
+        self.buckets += other.buckets
+        self.largest = max(self.largest, other.largest)
+        self.capped += other.capped
+        self.candidate_pairs += other.candidate_pairs
+        self.verified_pairs += other.verified_pairs
 
 
-def bucket_pairs(
-    band: np.ndarray, bucket: np.ndarray, song: np.ndarray, cap: int
-) -> tuple[np.ndarray, np.ndarray, BucketStats]:
-    """Candidate pairs (a < b) of songs sharing a (band, bucket), input sorted by band, bucket.
+@numba.njit(nogil=True)
+def _shared(indptr: np.ndarray, indices: np.ndarray, a: int, b: int) -> int:
+    """|playlists(a) ∩ playlists(b)|, merging the two sorted rows."""
+    x, x_end, y, y_end = indptr[a], indptr[a + 1], indptr[b], indptr[b + 1]
+    common = 0
+    while x < x_end and y < y_end:
+        if indices[x] == indices[y]:
+            common += 1
+            x += 1
+            y += 1
+        elif indices[x] < indices[y]:
+            x += 1
+        else:
+            y += 1
+    return common
 
-    Each song pairs with the next `cap` − 1 songs of its bucket: every pair of a bucket of at
-    most `cap` songs, and a linear number, not s(s − 1)/2, for a bucket of s songs above it, so
-    the songs of a popular playlist cannot flood the candidates. Sorted by `band_orders` inside
-    buckets, neighbours in that order are likely similar.
+
+@numba.njit(nogil=True)
+def _offer(
+    row: int, other: int, common: int, total: int,
+    found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
+) -> None:  # fmt: skip
+    """Put `other` in row's ranked list (k slots) if it is not there and ranks in the k best."""
+    k = neighbour.shape[1]
+    size = found[row]
+    if size == k and not ranks_above(
+        common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
+    ):
+        return
+    for slot in range(size):
+        if neighbour[row, slot] == other:
+            return
+    slot = min(size, k - 1)
+    while slot > 0 and ranks_above(
+        common, total, other, shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1]
+    ):
+        neighbour[row, slot] = neighbour[row, slot - 1]
+        shared[row, slot] = shared[row, slot - 1]
+        union[row, slot] = union[row, slot - 1]
+        slot -= 1
+    neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
+    found[row] = min(size + 1, k)
+
+
+@numba.njit(nogil=True)
+def _window_pairs(
+    songs: np.ndarray, keys: np.ndarray, cap: int,
+    indptr: np.ndarray, indices: np.ndarray, degrees: np.ndarray, position: np.ndarray,
+    found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
+) -> tuple[int, int, int, int, int]:  # fmt: skip
+    """One band: `songs` sorted by bucket `keys` (then order). Each song meets the next cap − 1
+    songs of its bucket; pairs sharing a playlist are offered to both songs' ranked lists
+    (rows `position[song]`). Returns buckets, largest, capped, candidate and verified pairs."""
+    buckets = largest = capped = candidates = verified = 0
+    start = 0
+    while start < songs.size:
+        end = start + 1
+        while end < songs.size and keys[end] == keys[start]:
+            end += 1
+        size = end - start
+        buckets += size >= 2
+        largest = max(largest, size)
+        capped += size > cap
+        for first in range(start, end):
+            a = songs[first]
+            for second in range(first + 1, min(first + cap, end)):
+                b = songs[second]
+                candidates += 1
+                common = _shared(indptr, indices, a, b)
+                if common == 0:  # a key collision
+                    continue
+                verified += 1
+                total = degrees[a] + degrees[b] - common
+                _offer(position[a], b, common, total, found, neighbour, shared, union)
+                _offer(position[b], a, common, total, found, neighbour, shared, union)
+        start = end
+    return buckets, largest, capped, candidates, verified
+
+
+def band_candidates(
+    matrix: SongMatrix,
+    table: np.ndarray,
+    settings: LshSettings,
+    bands: range,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray, BandStats]:
+    """Candidate pairs (a, b) from the buckets of `bands`: for each song in two or more
+    playlists, the k best verified partners it met in those bands (songs in one playlist get
+    exact lists elsewhere). `table` is `hash_table(n_playlists, settings.hashes, seed)`.
+
+    Per band: signatures of the band's r rows and of the two entries after them (another
+    band's), which order its buckets (`band_order`), songs sorted by (bucket, order, index),
+    then a window of `settings.cap`.
+    Verified on the spot, so only k pairs per song leave: a bucket of s songs costs
+    s × (cap − 1) merges, never s²/2.
     """
-    if song.size == 0:
-        return song[:0], song[:0], BucketStats(0, 0, 0)
-    new = np.r_[True, (band[1:] != band[:-1]) | (bucket[1:] != bucket[:-1])]
-    starts = np.flatnonzero(new)
-    sizes = np.diff(np.r_[starts, song.size])
-    stats = BucketStats(int((sizes >= 2).sum()), int(sizes.max()), int((sizes > cap).sum()))
-    following = np.repeat(starts + sizes, sizes) - 1 - np.arange(song.size)
-    partners = np.minimum(following, cap - 1)
-    first = np.repeat(np.arange(song.size), partners)
-    offset = np.arange(first.size) - np.repeat(np.cumsum(partners) - partners, partners)
-    a, b = song[first], song[first + 1 + offset]
-    return np.minimum(a, b), np.maximum(a, b), stats
+    songs = np.flatnonzero(matrix.degrees >= 2)
+    position = np.full(matrix.n_songs, -1, dtype=np.int64)
+    position[songs] = np.arange(songs.size)
+    found = np.zeros(songs.size, dtype=np.int64)
+    neighbour = np.empty((songs.size, k), dtype=np.int64)
+    shared = np.empty((songs.size, k), dtype=np.int64)
+    union = np.empty((songs.size, k), dtype=np.int64)
+    degrees = matrix.degrees.astype(np.int64)
+    stats = BandStats()
+    n = settings.hashes
+    for band in bands:
+        own = np.arange(band * settings.rows, (band + 1) * settings.rows)
+        follow = ((band + 1) * settings.rows + np.arange(2)) % n
+        signature = signatures(matrix, songs, table[:, np.r_[own, follow]])
+        keys = band_key(signature[:, : settings.rows], band)
+        order = np.lexsort((songs, band_order(signature[:, settings.rows :]), keys))
+        counts = _window_pairs(
+            songs[order], keys[order], settings.cap, matrix.indptr, matrix.indices, degrees,
+            position, found, neighbour, shared, union,
+        )  # fmt: skip
+        stats.add(BandStats(*counts))
+    keep = np.arange(k)[None, :] < found[:, None]
+    return np.repeat(songs, found), neighbour[keep], stats
 
 
 def unique_pairs(a: np.ndarray, b: np.ndarray, n_songs: int) -> tuple[np.ndarray, np.ndarray]:

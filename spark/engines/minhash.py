@@ -1,10 +1,11 @@
-"""The banded MinHash LSH engine in Spark: signatures, buckets, candidates, exact verification.
+"""The banded MinHash LSH engine in Spark: buckets and candidates per band, exact verification.
 
-Stages, each a DataFrame → DataFrame step over the broadcast song matrix (numpy inside tasks):
-`minhash_signatures` (one row per song and band: band, bucket, song), `lsh_candidates` (pairs
-from each bucket, each song with the next `cap` − 1 of it), `verified_neighbours` (candidates
-checked with exact Jaccard, top-K per song; songs in one playlist and songs LSH left short get
-exact lists). Counts go to accumulators and the summary.
+Two steps over the broadcast song matrix (compiled loops inside tasks):
+`lsh_candidates` (one task per group of bands: signatures, buckets, each song paired with the
+next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept) and
+`verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
+exact Jaccard; songs in one playlist and songs LSH left short get exact lists). Counts go to
+accumulators and the summary.
 """
 
 from collections.abc import Iterator
@@ -24,10 +25,8 @@ from spark.engines.exact import (
 )
 from spark.engines.kernel import SongMatrix, blocks
 
-BUCKET_SCHEMA = "band int, bucket long, order long, song int"
 PAIR_SCHEMA = "block int, a int, b int"
-# Songs per signature task and work per verification task.
-SIGNATURE_WORK = 2_000_000
+# Work (product entries of the exact fill-in) per verification task.
 VERIFY_WORK = 60_000_000
 
 
@@ -44,19 +43,29 @@ class Counters:
 
     def __init__(self, spark: SparkSession) -> None:
         context = spark.sparkContext
-        self.signatures = context.accumulator(0)
+        self.bucket_rows = context.accumulator(0)
         self.buckets = context.accumulator(0)
         self.largest_bucket = context.accumulator(0, _Max())
         self.capped_buckets = context.accumulator(0)
+        self.candidate_pairs = context.accumulator(0)
         self.verified_pairs = context.accumulator(0)
         self.filled_exactly = context.accumulator(0)
 
+    def add(self, bucket_rows: int, stats: lsh.BandStats) -> None:
+        self.bucket_rows.add(bucket_rows)
+        self.buckets.add(stats.buckets)
+        self.largest_bucket.add(stats.largest)
+        self.capped_buckets.add(stats.capped)
+        self.candidate_pairs.add(stats.candidate_pairs)
+        self.verified_pairs.add(stats.verified_pairs)
+
     def values(self) -> dict[str, int]:
         return {
-            "signatures": self.signatures.value,
+            "bucket_rows": self.bucket_rows.value,
             "buckets": self.buckets.value,
             "largest_bucket": self.largest_bucket.value,
             "capped_buckets": self.capped_buckets.value,
+            "candidate_pairs": self.candidate_pairs.value,
             "verified_pairs": self.verified_pairs.value,
             "filled_exactly": self.filled_exactly.value,
         }
@@ -73,87 +82,41 @@ def _hash_table(matrix: SongMatrix, settings: lsh.LshSettings) -> np.ndarray:
     return _TABLES[name]
 
 
-def minhash_signatures(
+def band_groups(bands: int, tasks: int) -> list[tuple[int, int]]:
+    """Bands split into up to `tasks` contiguous [first, last) groups of near-equal size."""
+    bounds = np.linspace(0, bands, min(bands, max(1, tasks)) + 1).round().astype(int)
+    return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+
+
+def lsh_candidates(
     spark: SparkSession,
     matrix: SongMatrix,
     broadcast: Broadcast,
     settings: lsh.LshSettings,
+    ranges: list[tuple[int, int]],
+    k: int,
     counters: Counters,
 ) -> DataFrame:
-    """One row per song in two or more playlists and band: band, bucket (the band's key), order
-    (see lsh.band_orders), song.
+    """Candidate pairs (block, a, b): each song's k best verified partners per band group,
+    `block` being a's verification block (`ranges`). One task per group of bands, each
+    holding the whole matrix: no bucket row is shuffled, only k pairs per song and group."""
+    starts = np.array([start for start, _ in ranges])
 
-    Songs in a single playlist get no signature: their neighbours are known exactly.
-    """
-
-    def compute(matrix: SongMatrix, start: int, end: int) -> Iterator[pd.DataFrame]:
-        songs = np.arange(start, end)
-        songs = songs[matrix.degrees[songs] >= 2]
-        if songs.size == 0:
-            return
-        signature = lsh.signatures(matrix, songs, _hash_table(matrix, settings))
-        counters.signatures.add(int(songs.size))
+    def compute(matrix: SongMatrix, first: int, last: int) -> Iterator[pd.DataFrame]:
+        table = _hash_table(matrix, settings)
+        a, b, stats = lsh.band_candidates(matrix, table, settings, range(first, last), k)
+        counters.add(int((matrix.degrees >= 2).sum()) * (last - first), stats)
         yield pd.DataFrame(
             {
-                "band": np.repeat(
-                    np.arange(settings.bands, dtype=np.int32)[None, :], songs.size, axis=0
-                ).ravel(),
-                "bucket": lsh.band_keys(signature, settings).ravel(),
-                "order": lsh.band_orders(signature, settings).ravel(),
-                "song": np.repeat(songs.astype(np.int32), settings.bands),
+                "block": (np.searchsorted(starts, a, side="right") - 1).astype(np.int32),
+                "a": a.astype(np.int32),
+                "b": b.astype(np.int32),
             }
         )
 
-    ranges = blocks(matrix.degrees.astype(np.int64) * settings.hashes, SIGNATURE_WORK * 20)
-    return block_frame(spark, ranges).mapInPandas(map_blocks(broadcast, compute), BUCKET_SCHEMA)
-
-
-def lsh_candidates(
-    bucket_rows: DataFrame,
-    settings: lsh.LshSettings,
-    block_starts: np.ndarray,
-    n_songs: int,
-    partitions: int,
-    counters: Counters,
-) -> DataFrame:
-    """Candidate pairs from shared buckets, each once per direction's block: block, a, b.
-
-    Rows of one bucket meet in one task (hash partitioning, then sorted by order); each song
-    pairs with the next `cap` − 1 of its bucket. `block` is the verification block of `a`
-    (and a second row carries the pair to `b`'s block when it differs).
-    """
-    cap = settings.cap
-
-    def pairs(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        batches = list(batches)
-        if not batches:
-            return
-        frame = pd.concat(batches, ignore_index=True)
-        a, b, stats = lsh.bucket_pairs(
-            frame["band"].to_numpy(), frame["bucket"].to_numpy(), frame["song"].to_numpy(), cap
-        )
-        counters.buckets.add(stats.buckets)
-        counters.largest_bucket.add(stats.largest)
-        counters.capped_buckets.add(stats.capped)
-        if a.size == 0:
-            return
-        a, b = lsh.unique_pairs(a, b, n_songs)
-        block_a = np.searchsorted(block_starts, a, side="right") - 1
-        block_b = np.searchsorted(block_starts, b, side="right") - 1
-        other = block_a != block_b
-        yield pd.DataFrame(
-            {
-                "block": np.r_[block_a, block_b[other]].astype(np.int32),
-                "a": np.r_[a, a[other]].astype(np.int32),
-                "b": np.r_[b, b[other]].astype(np.int32),
-            }
-        )
-
-    return (
-        bucket_rows.repartition(partitions, "band", "bucket")
-        .sortWithinPartitions("band", "bucket", "order", "song")
-        .mapInPandas(pairs, PAIR_SCHEMA)
-    )
+    tasks = max(2, spark.sparkContext.defaultParallelism)
+    groups = band_groups(settings.bands, tasks)
+    return block_frame(spark, groups).mapInPandas(map_blocks(broadcast, compute), PAIR_SCHEMA)
 
 
 def verified_neighbours(
@@ -189,7 +152,6 @@ def verified_neighbours(
                 np.arange(start, end),
                 k,
             )
-            counters.verified_pairs.add(counts["verified_pairs"])
             counters.filled_exactly.add(counts["filled_exactly"])
             yield to_frame(matrix, found)
 

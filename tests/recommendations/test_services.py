@@ -96,7 +96,7 @@ def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
     assert build.summary["engine"] == "minhash"
     parameters = build.summary["parameters"]
     assert (parameters["lsh_bands"], parameters["lsh_rows"], parameters["lsh_cap"]) == (7, 3, 50)
-    assert set(build.timings) >= {"signatures", "candidates"}
+    assert "candidates" in build.timings
     twin_a = songs_by_title()["Twin A"]
     best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
     assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)

@@ -27,36 +27,50 @@ def test_identical_playlist_sets_share_every_signature_entry_and_others_mostly_n
     assert signature.shape == (3, 64)
     assert np.array_equal(signature[0], signature[1])
     assert not np.array_equal(signature[0], signature[2])
-    settings = lsh.LshSettings(bands=32, rows=2, cap=10, seed=3)
-    keys = lsh.band_keys(signature, settings)
-    assert np.array_equal(keys[0], keys[1]) and (keys[0] != keys[2]).all()
+    assert np.array_equal(signature[2], table[[3, 4]].min(axis=0))
+    keys = lsh.band_key(signature[:, :2], band=0)
+    assert keys[0] == keys[1] != keys[2]
+    assert lsh.band_key(signature[:, :2], band=1)[0] != keys[0]
 
 
-def test_bucket_pairs_are_all_pairs_below_the_cap_and_a_sliding_window_above() -> None:
-    band = np.array([0] * 5 + [0] * 2 + [1])
-    bucket = np.array([7] * 5 + [8] * 2 + [7])
-    song = np.array([1, 2, 3, 4, 5, 6, 7, 8])
-    a, b, stats = lsh.bucket_pairs(band, bucket, song, cap=10)
-    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == sorted(
-        [(x, y) for x in range(1, 6) for y in range(x + 1, 6)] + [(6, 7)]
-    )
-    assert stats == lsh.BucketStats(buckets=2, largest=5, capped=0)
-    a, b, stats = lsh.bucket_pairs(band, bucket, song, cap=3)
-    # in the bucket of five, each song pairs with the next two
-    assert sorted(zip(a.tolist(), b.tolist(), strict=True)) == [
-        (1, 2), (1, 3), (2, 3), (2, 4), (3, 4), (3, 5), (4, 5), (6, 7),
-    ]  # fmt: skip
-    assert stats == lsh.BucketStats(buckets=2, largest=5, capped=1)
+def test_band_order_puts_songs_agreeing_on_its_entries_together() -> None:
+    entries = np.array([[1, 2], [9, 9], [1, 3], [1, 2]], np.uint32)
+    orders = lsh.band_order(entries)
+    assert orders.tolist() == [(1 << 32) | 2, (9 << 32) | 9, (1 << 32) | 3, (1 << 32) | 2]
+    assert np.argsort(orders, kind="stable").tolist() == [0, 3, 2, 1]
 
 
-def test_band_orders_put_songs_agreeing_on_the_next_entries_together() -> None:
-    signature = np.array([[5, 5, 1, 2], [5, 5, 9, 9], [5, 5, 1, 3], [5, 5, 1, 2]], np.uint32)
-    settings = lsh.LshSettings(bands=2, rows=2, cap=2, seed=1)
-    orders = lsh.band_orders(signature, settings)
-    # band 0 orders by entries 2 and 3; band 1 by entries 0 and 1 (cyclically)
-    assert orders[:, 0].tolist() == [(1 << 32) | 2, (9 << 32) | 9, (1 << 32) | 3, (1 << 32) | 2]
-    assert len(set(orders[:, 1].tolist())) == 1
-    assert np.argsort(orders[:, 0], kind="stable").tolist() == [0, 3, 2, 1]
+def shared_bucket_matrix(songs: int) -> SongMatrix:
+    """`songs` songs in the same two playlists (one bucket in every band) and a song apart."""
+    song = np.r_[np.repeat(np.arange(songs), 2), songs, songs]
+    playlist = np.r_[np.tile([100, 101], songs), 102, 103]
+    return SongMatrix.from_memberships(song, playlist)
+
+
+def test_a_bucket_above_the_cap_gives_each_song_the_next_cap_minus_one() -> None:
+    matrix = shared_bucket_matrix(10)
+    settings = lsh.LshSettings(bands=2, rows=2, cap=3, seed=1)
+    table = lsh.hash_table(matrix.n_playlists, settings.hashes, settings.seed)
+    a, b, stats = lsh.band_candidates(matrix, table, settings, range(2), k=5)
+    # per band: one bucket of 10 songs, each paired with the next two (8 × 2 + 1 pairs)
+    assert (stats.buckets, stats.largest, stats.capped) == (2, 10, 2)
+    assert stats.candidate_pairs == stats.verified_pairs == 2 * 17
+    assert set(a.tolist()) == set(range(10))  # song 10 shares no bucket with anyone
+    assert all(x != y for x, y in zip(a.tolist(), b.tolist(), strict=True))
+    assert np.bincount(a).max() <= 5
+
+
+def test_candidates_below_the_cap_are_every_pair_and_give_the_exact_top_k() -> None:
+    matrix = random_matrix(2, songs=120, playlists=12)
+    settings = lsh.LshSettings(bands=60, rows=1, cap=1000, seed=1)
+    table = lsh.hash_table(matrix.n_playlists, settings.hashes, settings.seed)
+    a, b, _ = lsh.band_candidates(matrix, table, settings, range(settings.bands), k=4)
+    songs = np.arange(matrix.n_songs)
+    found, _ = lsh.verified_top_k(matrix, a, b, songs, 4)
+    exact = exact_top_k(matrix, songs, 4)
+    order = np.lexsort((found.rank, found.song))
+    assert np.array_equal(found.song[order], exact.song)
+    assert np.array_equal(found.similarity[order], exact.similarity)
 
 
 def test_songs_in_one_playlist_get_its_members_with_fewest_playlists_first() -> None:
