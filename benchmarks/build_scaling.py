@@ -20,8 +20,10 @@ from benchmarks.measure import PeakMemory, Run, generated, load_average, run_bui
 
 SWEEP = [  # (bands, rows, cap); the first is the default
     (39, 2, 10),
-    (25, 2, 20),
+    (25, 2, 10),
+    (39, 2, 20),
     (80, 2, 10),
+    (80, 2, 20),
     (60, 3, 10),
 ]
 GIB = 1024**3

@@ -36,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--lsh-threshold", type=float, help="minhash: S-curve's steep point")
         parser.add_argument("--lsh-rows", type=int, help="minhash: rows per band (r)")
         parser.add_argument("--lsh-bands", type=int, help="minhash: bands (b)")
-        parser.add_argument("--lsh-cap", type=int, help="minhash: songs per bucket run")
+        parser.add_argument("--lsh-cap", type=int, help="minhash: bucket window (songs)")
         parser.add_argument("--seed", type=int, help="hash functions and recall sample")
         parser.add_argument("--hash-tables", type=int, help="mllib: MinHashLSH hash tables")
         parser.add_argument("--max-distance", type=float, help="mllib: distance threshold")
