@@ -25,7 +25,7 @@ from spark.progress import Stages, report
 
 ENGINES = ("auto", "exact", "minhash", "mllib")
 # Σ size² (co-occurring pairs, counted with multiplicity) up to which auto runs the exact engine:
-# about 2.5 times the full generated file (4.0 billion), some 4 minutes of products on 2 cores.
+# about 2.5 times the full generated file (4.0 billion, whose products take some 70 s on 2 cores).
 DEFAULT_EXACT_BUDGET = 10_000_000_000
 RECALL_AT = 10
 

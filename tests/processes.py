@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from recommendations.models import Build
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -33,6 +35,13 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str) -> o
             return result
         time.sleep(0.2)
     raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def wait_for_build_to_finish(build: Build, *, timeout: float, what: str) -> None:
+    """Wait until `build` is complete or failed, then refresh it from the database."""
+    finished = (Build.Status.COMPLETE, Build.Status.FAILED)
+    wait_for(lambda: Build.objects.get(pk=build.pk).status in finished, timeout=timeout, what=what)
+    build.refresh_from_db()
 
 
 def child_database_url() -> str:

@@ -268,17 +268,7 @@ def _merge_counts(
 ) -> np.ndarray:
     shared = np.zeros(a.size, np.int64)
     for pair in range(a.size):
-        x, x_end = indptr[a[pair]], indptr[a[pair] + 1]
-        y, y_end = indptr[b[pair]], indptr[b[pair] + 1]
-        while x < x_end and y < y_end:
-            if indices[x] == indices[y]:
-                shared[pair] += 1
-                x += 1
-                y += 1
-            elif indices[x] < indices[y]:
-                x += 1
-            else:
-                y += 1
+        shared[pair] = _shared(indptr, indices, a[pair], b[pair])
     return shared
 
 

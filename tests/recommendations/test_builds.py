@@ -15,7 +15,12 @@ from recommendations import services, storage
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from tests.playlists import FIRST, write_playlists_csv
-from tests.processes import child_database_url, wait_for, waiting_loader_pid
+from tests.processes import (
+    child_database_url,
+    wait_for,
+    wait_for_build_to_finish,
+    waiting_loader_pid,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -198,14 +203,7 @@ def test_the_admin_button_works_without_redis(admin_client, settings, monkeypatc
 
     assert response.status_code == 302
     build = Build.objects.get()
-    wait_for(
-        lambda: (
-            Build.objects.get(pk=build.pk).status in (Build.Status.COMPLETE, Build.Status.FAILED)
-        ),
-        timeout=240,
-        what="the background build to finish",
-    )
-    build.refresh_from_db()
+    wait_for_build_to_finish(build, timeout=240, what="the background build to finish")
     assert build.status == Build.Status.COMPLETE, build.error
     assert build.worker.startswith("process:")
     assert active_build() == build

@@ -22,7 +22,7 @@ from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from spark import job
 from tests.playlists import FIRST, write_playlists_csv
-from tests.processes import child_database_url, wait_for
+from tests.processes import child_database_url, wait_for_build_to_finish
 
 
 @pytest.fixture(scope="module")
@@ -216,14 +216,7 @@ def test_async_load_is_run_by_the_process_runner(settings, monkeypatch, job_outp
 
     build = Build.objects.get()
     assert build.status == Build.Status.QUEUED
-    wait_for(
-        lambda: (
-            Build.objects.get(pk=build.pk).status in (Build.Status.COMPLETE, Build.Status.FAILED)
-        ),
-        timeout=120,
-        what="the background load to finish",
-    )
-    build.refresh_from_db()
+    wait_for_build_to_finish(build, timeout=120, what="the background load to finish")
     assert build.status == Build.Status.COMPLETE, build.error
     assert build.worker.startswith("process:")
     assert active_build() == build
