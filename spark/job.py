@@ -43,8 +43,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="auto: largest Σ playlist size² for the exact engine (above it: minhash)",
     )
     parser.add_argument("--max-bad-share", type=float, default=0.05, help="abort above this")
-    # b = 39 bands of r = 2 rows, windows of 10 songs per bucket: recall@10 0.95 at 1M rows.
-    parser.add_argument("--lsh-threshold", type=float, default=0.16, help="S-curve's steep point")
+    # b = 80 bands of r = 2 rows, windows of 10 songs per bucket: recall@10 0.96 on the full
+    # generated file in about 4.5 minutes (benchmarks/build_scaling.py).
+    parser.add_argument("--lsh-threshold", type=float, default=0.112, help="S-curve's steep point")
     parser.add_argument("--lsh-rows", type=int, default=2, help="r: MinHash rows per band")
     parser.add_argument("--lsh-bands", type=int, help="b: bands (default from the threshold)")
     parser.add_argument("--lsh-cap", type=int, default=10, help="bucket window (songs)")
