@@ -1,6 +1,6 @@
-"""Banded MinHash LSH on numpy arrays: signatures, band keys, bucket pairs, exact verification.
+"""Banded MinHash LSH on numpy arrays: signatures, band keys, bucket windows, verification.
 
-Plain numpy/scipy (no Spark), called by spark.engines.minhash inside Spark tasks.
+numpy and numba loops (no Spark), called by spark.engines.minhash inside Spark tasks.
 
 A song's MinHash signature holds, for each of n = b × r hash functions, the smallest hash of its
 playlists; two songs agree on one entry with probability J (their Jaccard similarity). Banding
@@ -17,7 +17,8 @@ from spark.engines.kernel import (
     Neighbours,
     SongMatrix,
     exact_top_k,
-    ranks_above,
+    listed,
+    offer,
     run_starts,
     select_top_k,
 )
@@ -151,33 +152,6 @@ def _shared(indptr: np.ndarray, indices: np.ndarray, a: int, b: int) -> int:
 
 
 @numba.njit(nogil=True)
-def _offer(
-    row: int, other: int, common: int, total: int,
-    found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
-) -> None:  # fmt: skip
-    """Put `other` in row's ranked list (k slots) if it is not there and ranks in the k best."""
-    k = neighbour.shape[1]
-    size = found[row]
-    if size == k and not ranks_above(
-        common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
-    ):
-        return
-    for slot in range(size):
-        if neighbour[row, slot] == other:
-            return
-    slot = min(size, k - 1)
-    while slot > 0 and ranks_above(
-        common, total, other, shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1]
-    ):
-        neighbour[row, slot] = neighbour[row, slot - 1]
-        shared[row, slot] = shared[row, slot - 1]
-        union[row, slot] = union[row, slot - 1]
-        slot -= 1
-    neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
-    found[row] = min(size + 1, k)
-
-
-@numba.njit(nogil=True)
 def _window_pairs(
     songs: np.ndarray, keys: np.ndarray, cap: int,
     indptr: np.ndarray, indices: np.ndarray, degrees: np.ndarray, position: np.ndarray,
@@ -206,8 +180,8 @@ def _window_pairs(
                     continue
                 verified += 1
                 total = degrees[a] + degrees[b] - common
-                _offer(position[a], b, common, total, found, neighbour, shared, union)
-                _offer(position[b], a, common, total, found, neighbour, shared, union)
+                offer(position[a], b, common, total, found, neighbour, shared, union)
+                offer(position[b], a, common, total, found, neighbour, shared, union)
         start = end
     return buckets, largest, capped, candidates, verified
 
@@ -250,8 +224,7 @@ def band_candidates(
             position, found, neighbour, shared, union,
         )  # fmt: skip
         stats.add(BandStats(*counts))
-    keep = np.arange(k)[None, :] < found[:, None]
-    return np.repeat(songs, found), neighbour[keep], stats
+    return np.repeat(songs, found), *listed(found, neighbour), stats
 
 
 def unique_pairs(a: np.ndarray, b: np.ndarray, n_songs: int) -> tuple[np.ndarray, np.ndarray]:
@@ -341,7 +314,7 @@ def verified_top_k(
     extra_a, extra_b = single_playlist_candidates(matrix, multi, k)
     a, b = unique_pairs(np.r_[a, extra_a], np.r_[b, extra_b], matrix.n_songs)
     shared = intersections(matrix, a, b).astype(np.float32)
-    # Key collisions can pair songs with nothing in common.
+    # Band candidates share a playlist already; pairs given from elsewhere need not.
     real = shared > 0
     a, b, shared = a[real], b[real], shared[real]
     degrees = matrix.degrees.astype(np.float32)
