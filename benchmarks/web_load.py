@@ -1,7 +1,7 @@
 """Load-test the site at full size: song pages, search and autocomplete through gunicorn.
 
     DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
-        nice -n 10 .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
+        .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
         [--connections 16 64] [--seconds 20] [--warm-up 30] [--zipf 1.0] [--workers N] \\
         [--gunicorn-threads N] [--cache-url URL] [--scenarios ...] [--reload]
 
