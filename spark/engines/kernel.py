@@ -238,19 +238,21 @@ def ranks_above(shared: int, union: int, song: int, other_shared: int, other_uni
 def offer(
     row: int, other: int, common: int, total: int,
     found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
+    repeats: bool,
 ) -> None:  # fmt: skip
-    """Put `other` (|∩| = common, |∪| = total) in ranked list `row` if it is not there yet and
-    ranks among its k best. A list is `found[row]` entries of `neighbour`, `shared` and `union`
-    (k columns), best first."""
+    """Put `other` (|∩| = common, |∪| = total) in ranked list `row` if it ranks among its k
+    best (and, when the caller may offer it again, `repeats`, is not there yet). A list is
+    `found[row]` entries of `neighbour`, `shared` and `union` (k columns), best first."""
     k = neighbour.shape[1]
     size = found[row]
     if size == k and not ranks_above(
         common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
     ):
         return
-    for slot in range(size):
-        if neighbour[row, slot] == other:
-            return
+    if repeats:
+        for slot in range(size):
+            if neighbour[row, slot] == other:
+                return
     slot = min(size, k - 1)
     while slot > 0 and ranks_above(
         common, total, other, shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1]
@@ -326,7 +328,7 @@ def _top_k_rows(
                     neighbour[row, k - 1],
                 ):
                     continue
-                offer(row, other, common, total, found, neighbour, shared, union)
+                offer(row, other, common, total, found, neighbour, shared, union, False)
     return found, neighbour, shared, union
 
 

@@ -180,8 +180,8 @@ def _window_pairs(
                     continue
                 verified += 1
                 total = degrees[a] + degrees[b] - common
-                offer(position[a], b, common, total, found, neighbour, shared, union)
-                offer(position[b], a, common, total, found, neighbour, shared, union)
+                offer(position[a], b, common, total, found, neighbour, shared, union, True)
+                offer(position[b], a, common, total, found, neighbour, shared, union, True)
         start = end
     return buckets, largest, capped, candidates, verified
 
