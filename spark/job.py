@@ -13,8 +13,11 @@ import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 from pyspark import StorageLevel
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 
 from spark import reader, recall, songs
@@ -98,6 +101,17 @@ def write_summary(spark: SparkSession, output: str, summary: dict) -> None:
         stream.close()
 
 
+def write_parquet(table: pa.Table, directory: str) -> None:
+    """Replace `directory` with one Parquet file of `table`. A local path or any URI pyarrow
+    opens (file:, gs:, s3:), like the Spark outputs beside it."""
+    if not urlparse(directory).scheme:
+        directory = os.path.abspath(directory)
+    filesystem, path = pafs.FileSystem.from_uri(directory)
+    filesystem.delete_dir_contents(path, missing_dir_ok=True)
+    filesystem.create_dir(path)
+    pq.write_table(table, f"{path}/part-00000.parquet", filesystem=filesystem)
+
+
 def choose_engine(requested: str, estimate: int, budget: float) -> tuple[str, str]:
     """The engine to run and why: auto picks exact while Σ size² is within `budget`."""
     if requested != "auto":
@@ -158,7 +172,6 @@ def _neighbours(
     spark: SparkSession,
     args: argparse.Namespace,
     engine: str,
-    memberships: DataFrame,
     matrix: SongMatrix,
     stages: Stages,
     output: str,
@@ -167,7 +180,7 @@ def _neighbours(
     if engine == "mllib":
         with stages.stage("neighbours"):
             pairs = mllib.mllib_pairs(
-                memberships,
+                mllib.memberships(spark, matrix),
                 hash_tables=args.hash_tables,
                 max_distance=args.max_distance,
                 seed=args.seed,
@@ -214,7 +227,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
     with stages.stage("read"):
         # One scan of the input: checked, split and cached lines; records and rejects both
         # come from the cache.
-        parsed = reader.parse(reader.read_lines(spark, args.input))
+        parsed = songs.hash_playlists(reader.parse(reader.read_lines(spark, args.input)))
         parsed = parsed.persist(StorageLevel.MEMORY_AND_DISK)
         by_reason = reader.reason_counts(parsed)
         record_count = by_reason.pop(None, 0)
@@ -228,13 +241,11 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
             reader.rejects(parsed).coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
 
     with stages.stage("normalise"):
-        occurrences = songs.occurrences(reader.records(parsed))
-        spellings = songs.spellings(occurrences).persist(StorageLevel.MEMORY_AND_DISK)
-        matrix = exact.song_matrix(occurrences, spellings)
+        catalogue, matrix = songs.songs_and_matrix(reader.records(parsed))
+        parsed.unpersist()
         playlist_count = matrix.n_playlists
         report("songs", songs=matrix.n_songs, playlists=playlist_count)
-        song_rows = songs.songs(spellings, exact.playlist_counts(spark, matrix))
-        song_rows.write.mode("overwrite").parquet(f"{output}/songs")
+        write_parquet(catalogue, f"{output}/songs")
 
     with stages.stage("estimate"):
         estimate = matrix.pairs_estimate
@@ -242,13 +253,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         report("estimate", pairs=estimate, budget=args.exact_budget)
         report("engine", engine=engine, reason=reason)
 
-    if engine != "mllib":  # the only engine that reads the records again
-        parsed.unpersist()
-        spellings.unpersist()
-    memberships = songs.memberships(occurrences, spellings)
-    counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
-    parsed.unpersist()
-    spellings.unpersist()
+    counts = _neighbours(spark, args, engine, matrix, stages, output)
     neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
 
     with stages.stage("recall"):

@@ -1,10 +1,25 @@
 """The original method, kept for comparison: Spark ML's MinHashLSH and approxSimilarityJoin."""
 
+import numpy as np
+import pyarrow as pa
 from pyspark.ml.feature import CountVectorizer, MinHashLSH
-from pyspark.sql import DataFrame
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from spark.engines.kernel import SongMatrix
 from spark.neighbours import both_directions
+
+
+def memberships(spark: SparkSession, matrix: SongMatrix) -> DataFrame:
+    """One row (song_key, playlist_id) per entry of the matrix (its playlist numbers as ids)."""
+    return spark.createDataFrame(
+        pa.table(
+            {
+                "song_key": np.repeat(matrix.keys, matrix.degrees),
+                "playlist_id": matrix.indices.astype(np.int64),
+            }
+        )
+    )
 
 
 def mllib_pairs(

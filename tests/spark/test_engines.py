@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from spark import job
-from spark.engines.kernel import SongMatrix
 from spark.synthetic import generate
 
 PLANTED = 3
@@ -55,12 +54,8 @@ def co_occurring(spark, generated) -> tuple[np.ndarray, np.ndarray]:
     from spark import reader, songs
 
     _, path, _ = generated
-    records, _ = reader.parse_lines(reader.read_lines(spark, str(path)))
-    occurrences = songs.occurrences(records)
-    memberships = songs.memberships(occurrences, songs.spellings(occurrences)).toPandas()
-    matrix = SongMatrix.from_memberships(
-        memberships["song_key"].to_numpy(), memberships["playlist_id"].to_numpy()
-    )
+    parsed = songs.hash_playlists(reader.parse(reader.read_lines(spark, str(path))))
+    _, matrix = songs.songs_and_matrix(reader.records(parsed))
     product = (matrix.rows @ matrix.columns).tocsr()
     return matrix.keys, np.diff(product.indptr) - 1
 
