@@ -29,7 +29,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=songrec_site.settings_production \
     SONGREC_DATA_DIR=/data \
     PYSPARK_PYTHON=/opt/venv/bin/python \
-    SPARK_LOCAL_DIRS=/tmp
+    SPARK_LOCAL_DIRS=/tmp \
+    NUMBA_CACHE_DIR=/data/numba-cache
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . .

@@ -19,8 +19,10 @@ K="${K:-20}"
 # The project is tested with Spark 4 (pyproject.toml: pyspark>=4.0); pick the newest Dataproc
 # image version on offer (`gcloud dataproc clusters create --help`; 2.3 ships Spark 3.5).
 IMAGE_VERSION="${IMAGE_VERSION:-2.3-debian12}"
-# Python packages the job's tasks import beyond the image's own (numpy, pandas, pyarrow, scipy).
-PIP_PACKAGES="${PIP_PACKAGES:-numba}"
+# Python packages the job imports beyond the image's own (numpy, pandas, pyarrow, scipy),
+# comma-separated. In --properties below, ^#^ makes # the separator between properties (see
+# `gcloud topic escaping`), so the commas stay inside this value.
+PIP_PACKAGES="${PIP_PACKAGES:-numba==0.68.1,xxhash==4.1.0}"
 
 cd "$(dirname "$0")/.."
 gcloud config set project "$PROJECT"
@@ -38,7 +40,7 @@ gcloud dataproc clusters create "$CLUSTER" \
   --region "$REGION" --image-version "$IMAGE_VERSION" \
   --num-workers "$WORKERS" --worker-machine-type "$WORKER_TYPE" \
   --master-machine-type n2-standard-4 \
-  --properties "dataproc:pip.packages=$PIP_PACKAGES" \
+  --properties "^#^dataproc:pip.packages=$PIP_PACKAGES" \
   --max-idle 30m
 
 gcloud dataproc jobs submit pyspark "gs://$BUCKET/jobs/$RUN/job.py" \

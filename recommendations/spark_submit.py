@@ -67,6 +67,11 @@ def spark_submit_executable() -> str:
     return found
 
 
+def is_local(master: str) -> bool:
+    """Whether `master` runs the job in this machine's processes (local, local[4], local[*])."""
+    return master == "local" or master.startswith("local[")
+
+
 def package_job(destination: Path) -> Path:
     """Zip the `spark` package, subpackages included, so executors on any cluster can import it
     (--py-files)."""
@@ -77,8 +82,14 @@ def package_job(destination: Path) -> Path:
     return archive
 
 
-def command(options: JobOptions, archive: Path) -> list[str]:
-    """The spark-submit command line for one run."""
+def command(options: JobOptions) -> list[str]:
+    """The spark-submit command line for one run.
+
+    Executors on a cluster import the `spark` package from a zip shipped with --py-files. A local
+    run imports it from its source tree (`environment`): numba can keep its compiled loops beside
+    the sources between runs (seconds of every small build), which it cannot for a zip that
+    Spark copies to a new temporary directory each time.
+    """
     arguments = {
         "input": options.input_path,
         "output": str(options.output_dir),
@@ -94,8 +105,7 @@ def command(options: JobOptions, archive: Path) -> list[str]:
         options.driver_memory,
         "--conf",
         f"spark.executor.memory={options.executor_memory}",
-        "--py-files",
-        str(archive),
+        *([] if is_local(options.master) else ["--py-files", str(package_job(options.output_dir))]),
         str(JOB_PACKAGE / "job.py"),
         *[item for name, value in arguments.items() for item in (f"--{name}", str(value))],
     ]
@@ -117,15 +127,17 @@ def run_job(
     """
     options.output_dir.mkdir(parents=True, exist_ok=True)
     log_path = options.output_dir / "spark.log"
+    search_path = [str(JOB_PACKAGE.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
     environment = {
         **os.environ,
         "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
         "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "PYTHONPATH": os.pathsep.join(search_path),
     }
     summary: dict | None = None
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            command(options, package_job(options.output_dir)),
+            command(options),
             stdout=subprocess.PIPE,
             stderr=log,
             env=environment,

@@ -225,7 +225,7 @@ def select_top_k(
     return kept[best], similarity[best], rank[best].astype(np.int32)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def ranks_above(shared: int, union: int, song: int, other_shared: int, other_union: int,
             other: int) -> bool:  # fmt: skip
     """(shared / union, song) ranks above (other_shared / other_union, other): higher Jaccard,
@@ -234,7 +234,7 @@ def ranks_above(shared: int, union: int, song: int, other_shared: int, other_uni
     return left > right or (left == right and song < other)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def offer(
     row: int, other: int, common: int, total: int,
     found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
@@ -271,7 +271,7 @@ def listed(found: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
     return tuple(column[filled] for column in columns)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def _top_k_rows(
     indptr: np.ndarray,
     indices: np.ndarray,

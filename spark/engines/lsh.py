@@ -78,7 +78,7 @@ def hash_table(n_playlists: int, n_hashes: int, seed: int) -> np.ndarray:
         return (_mix(playlists * _GOLDEN ^ salts[None, :]) >> np.uint64(32)).astype(np.uint32)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def _min_hashes(
     indptr: np.ndarray, indices: np.ndarray, songs: np.ndarray, table: np.ndarray
 ) -> np.ndarray:
@@ -134,7 +134,7 @@ class BandStats:
         self.verified_pairs += other.verified_pairs
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def _shared(indptr: np.ndarray, indices: np.ndarray, a: int, b: int) -> int:
     """|playlists(a) ∩ playlists(b)|, merging the two sorted rows."""
     x, x_end, y, y_end = indptr[a], indptr[a + 1], indptr[b], indptr[b + 1]
@@ -151,7 +151,7 @@ def _shared(indptr: np.ndarray, indices: np.ndarray, a: int, b: int) -> int:
     return common
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def _window_pairs(
     songs: np.ndarray, keys: np.ndarray, cap: int,
     indptr: np.ndarray, indices: np.ndarray, degrees: np.ndarray, position: np.ndarray,
@@ -235,7 +235,7 @@ def unique_pairs(a: np.ndarray, b: np.ndarray, n_songs: int) -> tuple[np.ndarray
     return codes // n_songs, codes % n_songs
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def _merge_counts(
     indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
