@@ -198,9 +198,11 @@ def _neighbours(
     try:
         if engine == "exact":
             with stages.stage("neighbours"):
-                found = exact.exact_neighbours(spark, matrix, broadcast, k=args.k)
+                # Two tasks a core at least: blocks differ in time, cores should not wait.
+                ranges = exact.exact_blocks(matrix, 2 * spark.sparkContext.defaultParallelism)
+                found = exact.exact_neighbours(spark, broadcast, ranges, args.k)
                 found.write.mode("overwrite").parquet(f"{output}/neighbours")
-            return {"blocks": len(exact.exact_blocks(matrix))}
+            return {"blocks": len(ranges)}
         return _run_minhash(spark, args, matrix, broadcast, stages, output)
     finally:
         broadcast.unpersist()

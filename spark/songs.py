@@ -9,6 +9,8 @@ runs on the driver over arrays: the Python name rules once per distinct artist a
 hundred thousand of each, not millions of records), the song keys, the matrix and the catalogue.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -117,5 +119,10 @@ def catalogue(keyed: pa.Table, matrix: SongMatrix) -> pa.Table:
 def songs_and_matrix(records: DataFrame) -> tuple[pa.Table, SongMatrix]:
     """The catalogue (see `catalogue`) and the song × playlist matrix of `records` (the records
     of `hash_playlists`)."""
-    keyed = keyed_spellings(spellings(records).toArrow())
-    return catalogue(keyed, matrix := song_matrix(keyed, memberships(records).toArrow())), matrix
+    found = spellings(records).toArrow()
+    # The executors collect the memberships while the driver normalises the names.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        pairs = background.submit(lambda: memberships(records).toArrow())
+        keyed = keyed_spellings(found)
+        matrix = song_matrix(keyed, pairs.result())
+    return catalogue(keyed, matrix), matrix

@@ -100,22 +100,21 @@ def map_blocks(
 
 
 def exact_neighbours(
-    spark: SparkSession,
-    matrix: SongMatrix,
-    broadcast: Broadcast,
-    *,
-    k: int,
-    work_per_block: int = WORK_PER_BLOCK,
+    spark: SparkSession, broadcast: Broadcast, ranges: list[tuple[int, int]], k: int
 ) -> DataFrame:
-    """Every song's exact Jaccard top-k: song_key, neighbour_key, similarity, rank."""
+    """Every song's exact Jaccard top-k (one task per range of `exact_blocks`): song_key,
+    neighbour_key, similarity, rank."""
 
     def compute(matrix: SongMatrix, start: int, end: int) -> Iterator[pd.DataFrame]:
         yield to_frame(matrix, exact_top_k(matrix, np.arange(start, end), k))
 
-    ranges = exact_blocks(matrix, work_per_block)
     return block_frame(spark, ranges).mapInPandas(map_blocks(broadcast, compute), NEIGHBOUR_SCHEMA)
 
 
-def exact_blocks(matrix: SongMatrix, work_per_block: int = WORK_PER_BLOCK) -> list[tuple[int, int]]:
-    """The exact engine's song ranges, one per task."""
-    return blocks(matrix.work, work_per_block)
+def exact_blocks(
+    matrix: SongMatrix, tasks_at_least: int = 1, work_per_block: int = WORK_PER_BLOCK
+) -> list[tuple[int, int]]:
+    """The exact engine's song ranges, one per task: about `work_per_block` each, and at least
+    `tasks_at_least` of them so that a small catalogue still keeps every core busy."""
+    total = int(matrix.work.sum())
+    return blocks(matrix.work, max(1, min(work_per_block, total // max(1, tasks_at_least))))

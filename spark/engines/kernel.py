@@ -101,6 +101,20 @@ class SongMatrix:
             cache[width] = columns.indptr[:-1, None] + np.cumsum(counts, axis=1)
         return cache[width]
 
+    def members_by_degree(self, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """`columns.indices` with each playlist's members in each slice of `width` songs (the
+        spans of `column_cuts(width)`) reordered by playlist count, fewest first, and those
+        counts alongside (cached per width)."""
+        cache = self.__dict__.setdefault("_members_by_degree", {})
+        if width not in cache:
+            members = self.columns.indices
+            slices = max(1, -(-self.n_songs // width))
+            span = self.column_playlists.astype(np.int64) * slices + members // width
+            # Spans are already in order: a stable sort on (span, degree) only reorders within.
+            order = np.argsort(span << 32 | self.degrees[members], kind="stable")
+            cache[width] = members[order], self.degrees[members[order]]
+        return cache[width]
+
     def fewest_playlists_first(self, width: int) -> np.ndarray:
         """n_playlists × width: each playlist's members with the fewest playlists first (ties to
         the smaller index), padded with -1."""
@@ -272,10 +286,23 @@ def listed(found: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 @numba.njit(nogil=True, cache=True)
+def _first_at_least(values: np.ndarray, begin: int, end: int, bound: int) -> int:
+    """The first position in values[begin:end] (ascending) holding at least `bound`."""
+    while begin < end:
+        middle = (begin + end) // 2
+        if values[middle] < bound:
+            begin = middle + 1
+        else:
+            end = middle
+    return begin
+
+
+@numba.njit(nogil=True, cache=True)
 def _top_k_rows(
     indptr: np.ndarray,
     indices: np.ndarray,
-    column_indices: np.ndarray,
+    members: np.ndarray,
+    member_degrees: np.ndarray,
     column_cuts: np.ndarray,
     width: int,
     degrees: np.ndarray,
@@ -286,8 +313,12 @@ def _top_k_rows(
     dense accumulator (Gustavson's method) and ranked as it is read, so no product is stored.
 
     Columns go in slices of `width` songs (playlist p's members in slice s are
-    `column_indices[column_cuts[p, s]:column_cuts[p, s + 1]]`), so the accumulator stays in
-    the CPU cache; each row's ranking carries over from slice to slice.
+    `members[column_cuts[p, s]:column_cuts[p, s + 1]]`, fewest playlists first, with their
+    counts in `member_degrees`), so the accumulator stays in the CPU cache; each row's ranking
+    carries over from slice to slice.
+    Once a row has k entries, its k-th bounds the rest: J(a, b) ≤ min(deg a, deg b) /
+    max(deg a, deg b), so members whose playlist count puts that bound below the k-th are
+    skipped unread (length filtering, as in all-pairs similarity search).
     Returns row counts and, k slots per song, neighbour index, intersection and union.
     """
     counts = np.zeros(width, np.int32)
@@ -300,11 +331,22 @@ def _top_k_rows(
         first = part * width
         for row in range(songs.size):
             song = songs[row]
+            degree = degrees[song]
+            fewest, most = 0, np.iinfo(np.int64).max
+            if found[row] == k:
+                least_shared, least_union = shared[row, k - 1], union[row, k - 1]
+                # deg b ≥ ⌈shared·deg a / union⌉ and deg b ≤ ⌊deg a·union / shared⌋
+                fewest = (least_shared * degree + least_union - 1) // least_union
+                most = degree * least_union // least_shared
             n_touched = 0
             for entry in range(indptr[song], indptr[song + 1]):
                 playlist = indices[entry]
-                for member in range(column_cuts[playlist, part], column_cuts[playlist, part + 1]):
-                    local = column_indices[member] - first
+                end = column_cuts[playlist, part + 1]
+                begin = _first_at_least(member_degrees, column_cuts[playlist, part], end, fewest)
+                for member in range(begin, end):
+                    if member_degrees[member] > most:
+                        break
+                    local = members[member] - first
                     if counts[local] == 0:
                         touched[n_touched] = local
                         n_touched += 1
@@ -316,7 +358,7 @@ def _top_k_rows(
                 other = first + local
                 if other == song:
                     continue
-                total = degrees[song] + degrees[other] - common
+                total = degree + degrees[other] - common
                 # Most entries fail this test: made here, not only inside offer, it halves the
                 # kernel's time (measured on the full file).
                 if found[row] == k and not ranks_above(
@@ -344,9 +386,10 @@ def exact_top_k(
     songs = np.asarray(songs, dtype=np.int64)
     if songs.size == 0 or k < 1:
         return Neighbours.empty()
+    members, member_degrees = matrix.members_by_degree(column_slice)
     found, neighbour, shared, union = _top_k_rows(
-        matrix.indptr, matrix.indices, matrix.columns.indices,
-        matrix.column_cuts(column_slice), column_slice, matrix.degrees.astype(np.int64), songs, k,
+        matrix.indptr, matrix.indices, members, member_degrees, matrix.column_cuts(column_slice),
+        column_slice, matrix.degrees.astype(np.int64), songs, k,
     )  # fmt: skip
     ranks = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), neighbour.shape)
     neighbour, shared, union, rank = listed(found, neighbour, shared, union, ranks)
