@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from pyspark import StorageLevel
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark import reader, recall, songs
@@ -179,6 +179,7 @@ def _neighbours(
     spark: SparkSession,
     args: argparse.Namespace,
     engine: str,
+    memberships: DataFrame | None,
     matrix: SongMatrix,
     stages: Stages,
     output: str,
@@ -187,7 +188,7 @@ def _neighbours(
     if engine == "mllib":
         with stages.stage("neighbours"):
             pairs = mllib.mllib_pairs(
-                mllib.memberships(spark, matrix),
+                memberships,
                 hash_tables=args.hash_tables,
                 max_distance=args.max_distance,
                 seed=args.seed,
@@ -250,8 +251,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
             reader.rejects(parsed).coalesce(1).write.mode("overwrite").json(f"{output}/rejects")
 
     with stages.stage("normalise"):
-        catalogue, matrix = songs.songs_and_matrix(reader.records(parsed))
-        parsed.unpersist()
+        catalogue, matrix, keyed = songs.songs_and_matrix(reader.records(parsed))
         playlist_count = matrix.n_playlists
         report("songs", songs=matrix.n_songs, playlists=playlist_count)
         write_parquet(catalogue, f"{output}/songs")
@@ -262,7 +262,13 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         report("estimate", pairs=estimate, budget=args.exact_budget)
         report("engine", engine=engine, reason=reason)
 
-    counts = _neighbours(spark, args, engine, matrix, stages, output)
+    if engine == "mllib":  # the only engine that reads the records again
+        memberships = mllib.memberships(spark, reader.records(parsed), keyed)
+    else:
+        parsed.unpersist()
+        memberships = None
+    counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
+    parsed.unpersist()
     neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
 
     with stages.stage("recall"):

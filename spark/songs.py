@@ -116,13 +116,13 @@ def catalogue(keyed: pa.Table, matrix: SongMatrix) -> pa.Table:
     )
 
 
-def songs_and_matrix(records: DataFrame) -> tuple[pa.Table, SongMatrix]:
-    """The catalogue (see `catalogue`) and the song × playlist matrix of `records` (the records
-    of `hash_playlists`)."""
+def songs_and_matrix(records: DataFrame) -> tuple[pa.Table, SongMatrix, pa.Table]:
+    """The catalogue (see `catalogue`), the song × playlist matrix of `records` (the records of
+    `hash_playlists`) and the `keyed_spellings` they come from."""
     found = spellings(records).toArrow()
     # The executors collect the memberships while the driver normalises the names.
     with ThreadPoolExecutor(max_workers=1) as background:
         pairs = background.submit(lambda: memberships(records).toArrow())
         keyed = keyed_spellings(found)
         matrix = song_matrix(keyed, pairs.result())
-    return catalogue(keyed, matrix), matrix
+    return catalogue(keyed, matrix), matrix, keyed

@@ -1,24 +1,26 @@
 """The original method, kept for comparison: Spark ML's MinHashLSH and approxSimilarityJoin."""
 
-import numpy as np
 import pyarrow as pa
 from pyspark.ml.feature import CountVectorizer, MinHashLSH
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from spark.engines.kernel import SongMatrix
+from spark import songs
 from spark.neighbours import both_directions
 
 
-def memberships(spark: SparkSession, matrix: SongMatrix) -> DataFrame:
-    """One row (song_key, playlist_id) per entry of the matrix (its playlist numbers as ids)."""
-    return spark.createDataFrame(
-        pa.table(
-            {
-                "song_key": np.repeat(matrix.keys, matrix.degrees),
-                "playlist_id": matrix.indices.astype(np.int64),
-            }
-        )
+def memberships(spark: SparkSession, records: DataFrame, keyed: pa.Table) -> DataFrame:
+    """Distinct (song_key, playlist_id) pairs, joined and deduplicated in Spark from the records
+    as the original pipeline did: inside MLlib's lineage, so each of its passes runs them again.
+
+    `records` are those of `songs.hash_playlists`; `keyed` is `songs.keyed_spellings`.
+    """
+    song_keys = spark.createDataFrame(keyed.select(["spelling_id", "song_key"]))
+    return (
+        songs.memberships(records)
+        .join(F.broadcast(song_keys), "spelling_id")
+        .select("song_key", "playlist_id")
+        .distinct()
     )
 
 

@@ -55,7 +55,7 @@ def co_occurring(spark, generated) -> tuple[np.ndarray, np.ndarray]:
 
     _, path, _ = generated
     parsed = songs.hash_playlists(reader.parse(reader.read_lines(spark, str(path))))
-    _, matrix = songs.songs_and_matrix(reader.records(parsed))
+    _, matrix, _ = songs.songs_and_matrix(reader.records(parsed))
     product = (matrix.rows @ matrix.columns).tocsr()
     return matrix.keys, np.diff(product.indptr) - 1
 

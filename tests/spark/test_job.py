@@ -1,5 +1,7 @@
 import json
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from spark import job
@@ -124,6 +126,18 @@ def test_the_summary_reaches_outputs_given_as_hadoop_uris(spark, tmp_path) -> No
     """On Dataproc the output is gs://…: the summary goes through Hadoop, as file: does here."""
     job.write_summary(spark, tmp_path.as_uri(), {"engine": "exact", "songs": 6})
     assert json.loads((tmp_path / "summary.json").read_text()) == {"engine": "exact", "songs": 6}
+
+
+@pytest.mark.parametrize("as_uri", [False, True])
+def test_the_catalogue_replaces_what_was_in_its_directory(tmp_path, as_uri: bool) -> None:
+    """The driver writes songs/ with pyarrow: to local paths and URIs such as file: or gs:."""
+    directory = tmp_path / "songs"
+    directory.mkdir()
+    (directory / "part-00007.parquet").write_bytes(b"an earlier build")
+    target = f"{tmp_path.as_uri()}/songs" if as_uri else str(directory)
+    job.write_parquet(pa.table({"key": [3, 1], "title": ["b", "a"]}), target)
+    assert [path.name for path in directory.iterdir()] == ["part-00000.parquet"]
+    assert pq.read_table(directory).to_pydict() == {"key": [3, 1], "title": ["b", "a"]}
 
 
 def test_too_many_bad_lines_stops_the_job_with_a_clear_message(spark, tmp_path) -> None:
