@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pyarrow as pa
@@ -91,29 +90,23 @@ def _session(args: argparse.Namespace) -> SparkSession:
     return spark
 
 
-def write_summary(spark: SparkSession, output: str, summary: dict) -> None:
-    """Write `<output>/summary.json`: straight to a local path, and through Hadoop's FileSystem
-    to any other (gs://, hdfs://, file:), like the Parquet beside it."""
-    text = json.dumps(summary, indent=2) + "\n"
-    if not urlparse(output).scheme:
-        (Path(output) / "summary.json").write_text(text, encoding="utf-8")
-        return
-    hadoop = spark.sparkContext._jvm.org.apache.hadoop
-    path = hadoop.fs.Path(f"{output}/summary.json")
-    file_system = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
-    stream = file_system.create(path, True)
-    try:
-        stream.write(bytearray(text.encode("utf-8")))
-    finally:
-        stream.close()
+def _output_path(directory: str) -> tuple[pafs.FileSystem, str]:
+    # A local path or any URI pyarrow opens (file:, gs:, s3:), like the Spark outputs beside it.
+    if not urlparse(directory).scheme:
+        directory = os.path.abspath(directory)
+    return pafs.FileSystem.from_uri(directory)
+
+
+def write_summary(output: str, summary: dict) -> None:
+    """Write `<output>/summary.json` (see `_output_path`)."""
+    filesystem, path = _output_path(output)
+    with filesystem.open_output_stream(f"{path}/summary.json") as stream:
+        stream.write((json.dumps(summary, indent=2) + "\n").encode("utf-8"))
 
 
 def write_parquet(table: pa.Table, directory: str) -> None:
-    """Replace `directory` with one Parquet file of `table`. A local path or any URI pyarrow
-    opens (file:, gs:, s3:), like the Spark outputs beside it."""
-    if not urlparse(directory).scheme:
-        directory = os.path.abspath(directory)
-    filesystem, path = pafs.FileSystem.from_uri(directory)
+    """Replace `directory` with one Parquet file of `table` (see `_output_path`)."""
+    filesystem, path = _output_path(directory)
     filesystem.delete_dir_contents(path, missing_dir_ok=True)
     filesystem.create_dir(path)
     pq.write_table(table, f"{path}/part-00000.parquet", filesystem=filesystem)
@@ -306,7 +299,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "recall_at_10": quality["recall"],
         "seconds": stages.seconds,
     }
-    write_summary(spark, output, summary)
+    write_summary(output, summary)
     return summary
 
 

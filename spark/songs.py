@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
-from pyspark.sql import DataFrame
+from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from spark.engines.kernel import SongMatrix
@@ -38,21 +38,23 @@ def hash_playlists(parsed: DataFrame) -> DataFrame:
     )
 
 
+def _spelling_id() -> Column:
+    return F.xxhash64("artistname", "trackname")
+
+
 def spellings(records: DataFrame) -> DataFrame:
     """Each distinct (artistname, trackname) spelling: artistname, trackname, count, spelling_id.
 
     `records` has the columns of `hash_playlists`' records.
     """
     return (
-        records.groupBy("artistname", "trackname")
-        .count()
-        .withColumn("spelling_id", F.xxhash64("artistname", "trackname"))
+        records.groupBy("artistname", "trackname").count().withColumn("spelling_id", _spelling_id())
     )
 
 
 def memberships(records: DataFrame) -> DataFrame:
     """One row (spelling_id, playlist_id) per record (repeats included)."""
-    return records.select(F.xxhash64("artistname", "trackname").alias("spelling_id"), "playlist_id")
+    return records.select(_spelling_id().alias("spelling_id"), "playlist_id")
 
 
 def _match_keys(names: pa.ChunkedArray) -> pa.Array:

@@ -117,4 +117,4 @@ def exact_blocks(
     """The exact engine's song ranges, one per task: about `work_per_block` each, and at least
     `tasks_at_least` of them so that a small catalogue still keeps every core busy."""
     total = int(matrix.work.sum())
-    return blocks(matrix.work, max(1, min(work_per_block, total // max(1, tasks_at_least))))
+    return blocks(matrix.work, min(work_per_block, max(1, total // tasks_at_least)))

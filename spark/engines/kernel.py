@@ -54,11 +54,12 @@ class SongMatrix:
         """From the ascending song `keys` and parallel arrays of (song index into `keys`,
         playlist_id) pairs (repeats are dropped). Playlists are numbered in id order."""
         playlists, ids = pd.factorize(np.asarray(playlist_ids, dtype=np.int64), sort=True)
+        width = max(1, ids.size)
         # One int64 per pair, song-major: a single sort orders the pairs, then repeats go.
         # (Not np.unique: its hash table is about 90 times slower on millions of int64.)
-        cells = np.sort(np.asarray(songs, dtype=np.int64) * max(1, ids.size) + playlists)
+        cells = np.sort(np.asarray(songs, dtype=np.int64) * width + playlists)
         cells = cells[np.r_[True, cells[1:] != cells[:-1]]] if cells.size else cells
-        song, playlist = np.divmod(cells, max(1, ids.size))
+        song, playlist = np.divmod(cells, width)
         indptr = np.searchsorted(song, np.arange(keys.size + 1)).astype(np.int64)
         return cls(np.asarray(keys, dtype=np.int64), indptr, playlist.astype(np.int32), ids.size)
 

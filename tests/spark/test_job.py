@@ -122,9 +122,9 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
     assert rejects == [{"line": '"x","y",z,"w","v"', "reason": "not four quoted fields"}]
 
 
-def test_the_summary_reaches_outputs_given_as_hadoop_uris(spark, tmp_path) -> None:
-    """On Dataproc the output is gs://…: the summary goes through Hadoop, as file: does here."""
-    job.write_summary(spark, tmp_path.as_uri(), {"engine": "exact", "songs": 6})
+def test_the_summary_reaches_outputs_given_as_uris(tmp_path) -> None:
+    """On Dataproc the output is gs://…: the summary goes through pyarrow, as file: does here."""
+    job.write_summary(tmp_path.as_uri(), {"engine": "exact", "songs": 6})
     assert json.loads((tmp_path / "summary.json").read_text()) == {"engine": "exact", "songs": 6}
 
 
