@@ -12,6 +12,7 @@ import os
 import sys
 from urllib.parse import urlparse
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
@@ -29,6 +30,9 @@ ENGINES = ("auto", "exact", "minhash", "mllib")
 # Σ size² (co-occurring pairs, counted with multiplicity) up to which auto runs the exact engine:
 # about 2.5 times the full generated file (4.0 billion, whose products take some 70 s on 2 cores).
 DEFAULT_EXACT_BUDGET = 10_000_000_000
+# Σ size² up to which the engines run in the driver process, not in Spark tasks: about two
+# seconds of one core, less than Python workers and the matrix's broadcast cost to start.
+DEFAULT_DRIVER_BUDGET = 250_000_000
 RECALL_AT = 10
 
 
@@ -43,6 +47,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=DEFAULT_EXACT_BUDGET,
         help="auto: largest Σ playlist size² for the exact engine (above it: minhash)",
+    )
+    parser.add_argument(
+        "--driver-budget",
+        type=float,
+        default=DEFAULT_DRIVER_BUDGET,
+        help="exact, minhash: largest Σ playlist size² computed in the driver (0: in Spark tasks)",
     )
     parser.add_argument("--max-bad-share", type=float, default=0.05, help="abort above this")
     # b = 80 bands of r = 2 rows, windows of 10 songs per bucket: recall@10 0.96 on the full
@@ -139,33 +149,65 @@ def lsh_settings(args: argparse.Namespace) -> lsh.LshSettings:
 
 
 def _run_minhash(
-    spark: SparkSession,
-    args: argparse.Namespace,
-    matrix: SongMatrix,
-    broadcast: object,
-    stages: Stages,
-    output: str,
-) -> dict[str, int]:
+    spark: SparkSession, args: argparse.Namespace, matrix: SongMatrix, stages: Stages, output: str
+) -> tuple[dict[str, int], pd.DataFrame | None]:
     settings = lsh_settings(args)
     counters = minhash.Counters(spark)
     ranges = minhash.verification_blocks(matrix)
-    with stages.stage("candidates"):
-        candidates = minhash.lsh_candidates(
-            spark, matrix, broadcast, settings, ranges, args.k, counters
-        ).persist(StorageLevel.MEMORY_AND_DISK)
-        kept = candidates.count()
-        report(
-            "candidates",
-            pairs=counters.candidate_pairs.value,
-            kept=kept,
-            capped_buckets=counters.capped_buckets.value,
-        )
-    with stages.stage("neighbours"):
-        found = minhash.verified_neighbours(spark, candidates, broadcast, ranges, args.k, counters)
-        found.write.mode("overwrite").parquet(f"{output}/neighbours")
-        candidates.unpersist()
+    in_driver = matrix.pairs_estimate <= args.driver_budget
+    broadcast = None if in_driver else exact.broadcast_matrix(spark, matrix)
+    found = None
+    try:
+        with stages.stage("candidates"):
+            if in_driver:
+                candidates = minhash.candidates_in_driver(
+                    matrix, settings, ranges, args.k, counters, minhash.task_count(spark)
+                )
+                kept = len(candidates)
+            else:
+                candidates = minhash.lsh_candidates(
+                    spark, broadcast, settings, ranges, args.k, counters
+                ).persist(StorageLevel.MEMORY_AND_DISK)
+                kept = candidates.count()
+            report(
+                "candidates",
+                pairs=counters.candidate_pairs.value,
+                kept=kept,
+                capped_buckets=counters.capped_buckets.value,
+            )
+        with stages.stage("neighbours"):
+            if in_driver:
+                found = minhash.verified_in_driver(matrix, candidates, ranges, args.k, counters)
+                write_parquet(pa.Table.from_pandas(found), f"{output}/neighbours")
+            else:
+                rows = minhash.verified_neighbours(
+                    spark, candidates, broadcast, ranges, args.k, counters
+                )
+                rows.write.mode("overwrite").parquet(f"{output}/neighbours")
+                candidates.unpersist()
+    finally:
+        if broadcast is not None:
+            broadcast.unpersist()
     signatures = int((matrix.degrees >= 2).sum())  # songs in one playlist need none
-    return {"signatures": signatures, "kept_pairs": kept, **counters.values()}
+    return {"signatures": signatures, "kept_pairs": kept, **counters.values()}, found
+
+
+def _run_exact(
+    spark: SparkSession, args: argparse.Namespace, matrix: SongMatrix, stages: Stages, output: str
+) -> tuple[dict[str, int], pd.DataFrame | None]:
+    # Two tasks a core at least: blocks differ in time, cores should not wait.
+    ranges = exact.exact_blocks(matrix, 2 * spark.sparkContext.defaultParallelism)
+    found = None
+    with stages.stage("neighbours"):
+        if matrix.pairs_estimate <= args.driver_budget:
+            found = exact.in_driver(matrix, exact.exact_block(args.k), ranges)
+            write_parquet(pa.Table.from_pandas(found), f"{output}/neighbours")
+        else:
+            broadcast = exact.broadcast_matrix(spark, matrix)
+            rows = exact.exact_neighbours(spark, broadcast, ranges, args.k)
+            rows.write.mode("overwrite").parquet(f"{output}/neighbours")
+            broadcast.unpersist()
+    return {"blocks": len(ranges)}, found
 
 
 def _neighbours(
@@ -176,34 +218,30 @@ def _neighbours(
     matrix: SongMatrix,
     stages: Stages,
     output: str,
-) -> dict[str, int]:
-    """Run one engine, writing `<output>/neighbours`; returns the engine's stage counts."""
-    if engine == "mllib":
-        with stages.stage("neighbours"):
-            pairs = mllib.mllib_pairs(
-                memberships,
-                hash_tables=args.hash_tables,
-                max_distance=args.max_distance,
-                seed=args.seed,
-            )
-            top_k(pairs, args.k).write.mode("overwrite").parquet(f"{output}/neighbours")
-        return {}
-    broadcast = exact.broadcast_matrix(spark, matrix)
-    try:
-        if engine == "exact":
-            with stages.stage("neighbours"):
-                # Two tasks a core at least: blocks differ in time, cores should not wait.
-                ranges = exact.exact_blocks(matrix, 2 * spark.sparkContext.defaultParallelism)
-                found = exact.exact_neighbours(spark, broadcast, ranges, args.k)
-                found.write.mode("overwrite").parquet(f"{output}/neighbours")
-            return {"blocks": len(ranges)}
-        return _run_minhash(spark, args, matrix, broadcast, stages, output)
-    finally:
-        broadcast.unpersist()
+) -> tuple[dict[str, int], pd.DataFrame | None]:
+    """Run one engine, writing `<output>/neighbours`; returns the engine's stage counts and,
+    when the driver computed them, the neighbour rows."""
+    if engine == "exact":
+        return _run_exact(spark, args, matrix, stages, output)
+    if engine == "minhash":
+        return _run_minhash(spark, args, matrix, stages, output)
+    with stages.stage("neighbours"):
+        pairs = mllib.mllib_pairs(
+            memberships,
+            hash_tables=args.hash_tables,
+            max_distance=args.max_distance,
+            seed=args.seed,
+        )
+        top_k(pairs, args.k).write.mode("overwrite").parquet(f"{output}/neighbours")
+    return {}, None
 
 
 def _recall(
-    spark: SparkSession, args: argparse.Namespace, matrix: SongMatrix, output: str
+    spark: SparkSession,
+    args: argparse.Namespace,
+    matrix: SongMatrix,
+    output: str,
+    found: pd.DataFrame | None,
 ) -> dict[str, float | int]:
     """Recall@10 of the written neighbours on a random sample of songs in 2+ playlists.
 
@@ -212,13 +250,16 @@ def _recall(
     at = min(RECALL_AT, args.k)
     sample = recall.sample_songs(matrix, args.recall_sample, args.seed)
     truth = recall.reference(matrix, sample, at)
-    keys = spark.createDataFrame([(int(key),) for key in matrix.keys[sample]], "song_key long")
-    found = (
-        spark.read.parquet(f"{output}/neighbours")
-        .join(F.broadcast(keys), "song_key")
-        .filter(F.col("rank") <= at)
-        .toPandas()
-    )
+    if found is not None:
+        found = found[found["song_key"].isin(matrix.keys[sample]) & (found["rank"] <= at)]
+    else:
+        keys = spark.createDataFrame([(int(key),) for key in matrix.keys[sample]], "song_key long")
+        found = (
+            spark.read.parquet(f"{output}/neighbours")
+            .join(F.broadcast(keys), "song_key")
+            .filter(F.col("rank") <= at)
+            .toPandas()
+        )
     return {"at": at, **recall.recall_at(matrix, truth, found, at)}
 
 
@@ -260,12 +301,15 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
     else:
         parsed.unpersist()
         memberships = None
-    counts = _neighbours(spark, args, engine, memberships, matrix, stages, output)
+    counts, found = _neighbours(spark, args, engine, memberships, matrix, stages, output)
     parsed.unpersist()
-    neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
+    if found is None:
+        neighbour_rows = spark.read.parquet(f"{output}/neighbours").count()
+    else:
+        neighbour_rows = len(found)
 
     with stages.stage("recall"):
-        quality = _recall(spark, args, matrix, output)
+        quality = _recall(spark, args, matrix, output, found)
         report("recall", recall_at_10=quality["recall"], songs=quality["songs"])
 
     settings = lsh_settings(args)
@@ -277,6 +321,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "k": args.k,
         "parameters": {
             "exact_budget": args.exact_budget,
+            "driver_budget": args.driver_budget,
             "lsh_bands": settings.bands,
             "lsh_rows": settings.rows,
             "lsh_cap": settings.cap,
@@ -293,6 +338,7 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         "playlists": playlist_count,
         "memberships": int(matrix.indices.size),
         "estimated_pairs": estimate,
+        "neighbours_in": "driver" if found is not None else "spark tasks",
         "neighbour_rows": neighbour_rows,
         "counts": {**counts, "output_rows": neighbour_rows},
         "recall": quality,

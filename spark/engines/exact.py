@@ -3,7 +3,8 @@
 The driver collects the memberships once (two longs per row), numbers songs in key order and
 broadcasts the compressed matrix. Each Spark task takes a block of song indices, sized by
 `SongMatrix.work` (the product entries its rows add up) so tasks take similar times, and runs
-the compiled kernel on it.
+the compiled kernel on it. A catalogue whose whole product is a few seconds of one core runs
+the same blocks in the driver (`in_driver`): Python workers and a broadcast would cost more.
 """
 
 import uuid
@@ -11,7 +12,6 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from pyspark import Broadcast
 from pyspark.sql import DataFrame, SparkSession
 
@@ -23,29 +23,6 @@ BLOCK_SCHEMA = "start long, end long"
 WORK_PER_BLOCK = 60_000_000
 
 _MATRICES: dict[str, SongMatrix] = {}
-
-
-def song_matrix(occurrences: DataFrame, spellings: DataFrame) -> SongMatrix:
-    """The song × playlist matrix, collected to the driver.
-
-    Spark sends each record's (spelling_id, playlist_id) and each spelling's song key (longs
-    only); numpy maps spellings to songs, drops repeats and sorts, faster here than a
-    distributed join, distinct and sort would.
-    """
-    names = spellings.select("spelling_id", "song_key").toArrow()
-    pairs = occurrences.select("spelling_id", "playlist_id").toArrow()
-    spelling_ids = names.column("spelling_id").to_numpy()
-    order = np.argsort(spelling_ids)
-    position = np.searchsorted(spelling_ids[order], pairs.column("spelling_id").to_numpy())
-    song_keys = names.column("song_key").to_numpy()[order][position]
-    return SongMatrix.from_memberships(song_keys, pairs.column("playlist_id").to_numpy())
-
-
-def playlist_counts(spark: SparkSession, matrix: SongMatrix) -> DataFrame:
-    """One row per song: song_key, playlist_count (its row length in the matrix)."""
-    return spark.createDataFrame(
-        pa.table({"song_key": matrix.keys, "playlist_count": matrix.degrees.astype(np.int64)})
-    )
 
 
 def broadcast_matrix(spark: SparkSession, matrix: SongMatrix) -> Broadcast:
@@ -99,16 +76,33 @@ def map_blocks(
     return run
 
 
+def in_driver(
+    matrix: SongMatrix,
+    compute: Callable[[SongMatrix, int, int], Iterator[pd.DataFrame]],
+    ranges: list[tuple[int, int]],
+) -> pd.DataFrame:
+    """What `map_blocks(…, compute)` yields over `ranges`, computed in this process instead of
+    in Spark tasks: for catalogues smaller than the cost of starting Python workers."""
+    frames = [frame for start, end in ranges for frame in compute(matrix, start, end)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def exact_block(k: int) -> Callable[[SongMatrix, int, int], Iterator[pd.DataFrame]]:
+    """The exact top-k of one block of songs (NEIGHBOUR_SCHEMA rows)."""
+
+    def compute(matrix: SongMatrix, start: int, end: int) -> Iterator[pd.DataFrame]:
+        yield to_frame(matrix, exact_top_k(matrix, np.arange(start, end), k))
+
+    return compute
+
+
 def exact_neighbours(
     spark: SparkSession, broadcast: Broadcast, ranges: list[tuple[int, int]], k: int
 ) -> DataFrame:
     """Every song's exact Jaccard top-k (one task per range of `exact_blocks`): song_key,
     neighbour_key, similarity, rank."""
-
-    def compute(matrix: SongMatrix, start: int, end: int) -> Iterator[pd.DataFrame]:
-        yield to_frame(matrix, exact_top_k(matrix, np.arange(start, end), k))
-
-    return block_frame(spark, ranges).mapInPandas(map_blocks(broadcast, compute), NEIGHBOUR_SCHEMA)
+    compute = map_blocks(broadcast, exact_block(k))
+    return block_frame(spark, ranges).mapInPandas(compute, NEIGHBOUR_SCHEMA)
 
 
 def exact_blocks(

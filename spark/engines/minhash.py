@@ -8,7 +8,7 @@ exact Jaccard; songs in one playlist and songs LSH left short get exact lists). 
 accumulators and the summary.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from spark.engines import lsh
 from spark.engines.exact import (
     NEIGHBOUR_SCHEMA,
     block_frame,
+    in_driver,
     map_blocks,
     to_frame,
     worker_matrix,
@@ -88,18 +89,9 @@ def band_groups(bands: int, tasks: int) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
-def lsh_candidates(
-    spark: SparkSession,
-    matrix: SongMatrix,
-    broadcast: Broadcast,
-    settings: lsh.LshSettings,
-    ranges: list[tuple[int, int]],
-    k: int,
-    counters: Counters,
-) -> DataFrame:
-    """Candidate pairs (block, a, b): each song's k best verified partners per band group,
-    `block` being a's verification block (`ranges`). One task per group of bands, each
-    holding the whole matrix: no bucket row is shuffled, only k pairs per song and group."""
+def _candidate_block(
+    settings: lsh.LshSettings, ranges: list[tuple[int, int]], k: int, counters: Counters
+) -> Callable[[SongMatrix, int, int], Iterator[pd.DataFrame]]:
     starts = np.array([start for start, _ in ranges])
 
     def compute(matrix: SongMatrix, first: int, last: int) -> Iterator[pd.DataFrame]:
@@ -114,9 +106,53 @@ def lsh_candidates(
             }
         )
 
-    tasks = max(2, spark.sparkContext.defaultParallelism)
-    groups = band_groups(settings.bands, tasks)
-    return block_frame(spark, groups).mapInPandas(map_blocks(broadcast, compute), PAIR_SCHEMA)
+    return compute
+
+
+def lsh_candidates(
+    spark: SparkSession,
+    broadcast: Broadcast,
+    settings: lsh.LshSettings,
+    ranges: list[tuple[int, int]],
+    k: int,
+    counters: Counters,
+) -> DataFrame:
+    """Candidate pairs (block, a, b): each song's k best verified partners per band group,
+    `block` being a's verification block (`ranges`). One task per group of bands
+    (`band_groups`), each holding the whole matrix: no bucket row is shuffled, only k pairs per
+    song and group."""
+    groups = band_groups(settings.bands, task_count(spark))
+    compute = map_blocks(broadcast, _candidate_block(settings, ranges, k, counters))
+    return block_frame(spark, groups).mapInPandas(compute, PAIR_SCHEMA)
+
+
+def task_count(spark: SparkSession) -> int:
+    """Band groups: one a core, two at least."""
+    return max(2, spark.sparkContext.defaultParallelism)
+
+
+def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+    # An empty row per block, so that blocks without candidates still get their
+    # single-playlist and exact fill-in lists.
+    return [(block, -1, -1) for block in range(len(ranges))]
+
+
+def _verify(
+    matrix: SongMatrix,
+    frame: pd.DataFrame,
+    ranges: list[tuple[int, int]],
+    k: int,
+    counters: Counters,
+) -> Iterator[pd.DataFrame]:
+    for block, group in frame.groupby("block", sort=True):
+        start, end = ranges[int(block)]
+        a, b = group["a"].to_numpy(), group["b"].to_numpy()
+        real = a >= 0
+        found, counts = lsh.verified_top_k(
+            matrix, a[real].astype(np.int64), b[real].astype(np.int64), np.arange(start, end), k
+        )
+        counters.filled_exactly.add(counts["filled_exactly"])
+        yield to_frame(matrix, found)
 
 
 def verified_neighbours(
@@ -129,33 +165,46 @@ def verified_neighbours(
 ) -> DataFrame:
     """Top-k per song from candidates verified with exact Jaccard: NEIGHBOUR_SCHEMA rows.
 
-    One task per block of songs (`ranges`); an empty marker row per block makes sure blocks
-    without candidates still get their single-playlist and exact fill-in lists.
+    One task per block of songs (`ranges`); songs in one playlist and songs LSH left short
+    get exact lists (`lsh.verified_top_k`).
     """
-    markers = spark.createDataFrame([(block, -1, -1) for block in range(len(ranges))], PAIR_SCHEMA)
+    markers = spark.createDataFrame(_markers(ranges), PAIR_SCHEMA)
     rows = candidates.unionByName(markers).repartition(len(ranges), "block")
 
     def verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         batches = list(batches)
-        if not batches:
-            return
-        matrix = worker_matrix(broadcast)
-        frame = pd.concat(batches, ignore_index=True)
-        for block, group in frame.groupby("block", sort=True):
-            start, end = ranges[int(block)]
-            a, b = group["a"].to_numpy(), group["b"].to_numpy()
-            real = a >= 0
-            found, counts = lsh.verified_top_k(
-                matrix,
-                a[real].astype(np.int64),
-                b[real].astype(np.int64),
-                np.arange(start, end),
-                k,
-            )
-            counters.filled_exactly.add(counts["filled_exactly"])
-            yield to_frame(matrix, found)
+        if batches:
+            frame = pd.concat(batches, ignore_index=True)
+            yield from _verify(worker_matrix(broadcast), frame, ranges, k, counters)
 
     return rows.mapInPandas(verify, NEIGHBOUR_SCHEMA)
+
+
+def candidates_in_driver(
+    matrix: SongMatrix,
+    settings: lsh.LshSettings,
+    ranges: list[tuple[int, int]],
+    k: int,
+    counters: Counters,
+    tasks: int,
+) -> pd.DataFrame:
+    """`lsh_candidates`' rows for the same band groups, computed in this process (see
+    `exact.in_driver`)."""
+    compute = _candidate_block(settings, ranges, k, counters)
+    return in_driver(matrix, compute, band_groups(settings.bands, tasks))
+
+
+def verified_in_driver(
+    matrix: SongMatrix,
+    candidates: pd.DataFrame,
+    ranges: list[tuple[int, int]],
+    k: int,
+    counters: Counters,
+) -> pd.DataFrame:
+    """`verified_neighbours`' rows, computed in this process (see `exact.in_driver`)."""
+    markers = pd.DataFrame(_markers(ranges), columns=candidates.columns, dtype=np.int32)
+    frame = pd.concat([candidates, markers], ignore_index=True)
+    return pd.concat(_verify(matrix, frame, ranges, k, counters), ignore_index=True)
 
 
 def verification_blocks(matrix: SongMatrix) -> list[tuple[int, int]]:

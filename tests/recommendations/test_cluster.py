@@ -124,6 +124,8 @@ def test_a_standalone_cluster_finds_the_same_neighbours_as_local(
     source = tmp_path / "playlists.csv"
     generate(source, rows=5_000, seed=2, planted=2)
     options = {"input": str(source), "k": 5, "engine": engine, "seed": 3, "lsh_bands": 6}
+    # Spark tasks on the executors, not the driver (where a file this small would run).
+    options["driver_budget"] = 0
 
     call_command("build_recs", spark_master=cluster, **options)
     on_cluster = Build.objects.latest("pk")
@@ -133,5 +135,6 @@ def test_a_standalone_cluster_finds_the_same_neighbours_as_local(
     assert on_cluster.status == local.status == Build.Status.COMPLETE
     assert on_cluster.parameters["spark_master"] == cluster
     assert on_cluster.summary["engine"] == engine
+    assert on_cluster.summary["neighbours_in"] == "spark tasks"
     rows = neighbour_rows(on_cluster)
     assert rows and rows == neighbour_rows(local)

@@ -1,6 +1,7 @@
 """Both engines on a small generated file: planted pairs, coverage, agreement with exact."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from spark import job
@@ -17,9 +18,9 @@ def generated(tmp_path_factory):
     return directory, path, stats
 
 
-def run_engine(spark, generated, engine: str, *extra: str):
+def run_engine(spark, generated, engine: str, *extra: str, name: str = ""):
     directory, path, _ = generated
-    out = directory / engine
+    out = directory / (name or engine)
     arguments = ["--input", str(path), "--output", str(out), "--k", "10", "--engine", engine]
     summary = job.run(spark, job.parse_args([*arguments, "--recall-sample", "200", *extra]))
     neighbours = spark.read.parquet(f"{out}/neighbours").toPandas()
@@ -36,6 +37,31 @@ def exact_run(spark, generated):
 def minhash_run(spark, generated):
     # Few bands and a small cap: LSH alone misses pairs, which the build must make up for.
     return run_engine(spark, generated, "minhash", "--lsh-bands", "4", "--lsh-cap", "20")
+
+
+# The same runs with every block in a Spark task (the default computes this small file in the
+# driver).
+@pytest.fixture(scope="module")
+def exact_tasks_run(spark, generated):
+    return run_engine(spark, generated, "exact", "--driver-budget", "0", name="exact-tasks")
+
+
+@pytest.fixture(scope="module")
+def minhash_tasks_run(spark, generated):
+    weak = ("--lsh-bands", "4", "--lsh-cap", "20")
+    return run_engine(spark, generated, "minhash", *weak, "--driver-budget", "0", name="mh-tasks")
+
+
+@pytest.mark.parametrize("engine", ["exact", "minhash"])
+def test_driver_and_spark_tasks_find_the_same_neighbours_and_counts(request, engine: str) -> None:
+    in_driver, rows, _ = request.getfixturevalue(f"{engine}_run")
+    in_tasks, task_rows, _ = request.getfixturevalue(f"{engine}_tasks_run")
+    assert (in_driver["neighbours_in"], in_tasks["neighbours_in"]) == ("driver", "spark tasks")
+    assert in_driver["counts"] == in_tasks["counts"]
+    assert in_driver["recall"] == in_tasks["recall"]
+    order = ["song_key", "rank"]
+    expected = task_rows.sort_values(order, ignore_index=True)
+    pd.testing.assert_frame_equal(rows.sort_values(order, ignore_index=True), expected)
 
 
 @pytest.mark.parametrize("run", ["exact_run", "minhash_run"])

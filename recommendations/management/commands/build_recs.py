@@ -8,7 +8,7 @@ from recommendations.selectors import active_build
 
 # Options handed to spark/job.py as they are (--k and --spark-master are the build's own).
 JOB_ARGUMENTS = (
-    *("engine", "exact_budget", "seed"),
+    *("engine", "exact_budget", "driver_budget", "seed"),
     *("lsh_threshold", "lsh_rows", "lsh_bands", "lsh_cap"),
     *("hash_tables", "max_distance"),
 )
@@ -33,6 +33,11 @@ class Command(BaseCommand):
             "--engine", choices=("auto", "exact", "minhash", "mllib"), help="default auto"
         )
         parser.add_argument("--exact-budget", type=float, help="auto: largest Σ playlist size²")
+        parser.add_argument(
+            "--driver-budget",
+            type=float,
+            help="largest Σ playlist size² computed in the Spark driver (0: in Spark tasks)",
+        )
         parser.add_argument("--lsh-threshold", type=float, help="minhash: S-curve's steep point")
         parser.add_argument("--lsh-rows", type=int, help="minhash: rows per band (r)")
         parser.add_argument("--lsh-bands", type=int, help="minhash: bands (b)")
