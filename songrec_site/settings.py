@@ -70,6 +70,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The cache: pages for anonymous visitors and the active build's id. CACHE_URL: locmemcache://
 # (each process its own; the default) or redis://host:6379/1 (shared by every process).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://songrec?max_entries=10000")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, without a new client object for every operation (songrec_site/cache.py).
+    CACHES["default"]["BACKEND"] = "songrec_site.cache.RedisCache"
 # How long a page rendered for anonymous visitors is served from the cache (0: not cached). A new
 # active build replaces them at once; this bounds how stale anything else may get.
 SONGREC_PAGE_CACHE_SECONDS = env.int("SONGREC_PAGE_CACHE_SECONDS", default=600)

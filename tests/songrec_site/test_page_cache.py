@@ -9,6 +9,7 @@ import uuid
 import pytest
 import redis
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
@@ -219,7 +220,7 @@ def test_the_cache_can_be_switched_off(client, boxer, settings, django_assert_ma
 def test_pages_are_rendered_as_usual_while_the_cache_is_unreachable(client, boxer, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "songrec_site.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
         }
     }
@@ -237,7 +238,7 @@ def redis_cache(settings):
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "songrec_site.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": prefix,
         }
@@ -268,3 +269,11 @@ def test_pages_are_shared_through_redis(
     assert hit["X-Cache"] == "hit"
     assert "Anthem" in hit.content.decode()
     assert "Ballad" in after.content.decode()
+
+
+def test_the_redis_backend_builds_one_client_per_connection_pool(redis_cache):
+    cache.set("client-test", "stored", 60)
+
+    backend = cache._cache
+    assert backend.get_client(write=True) is backend.get_client()
+    assert cache.get("client-test") == "stored"
