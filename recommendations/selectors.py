@@ -1,5 +1,7 @@
 """Reads of builds and neighbour rows."""
 
+import time
+
 from django.core.cache import cache
 from django.db.models import QuerySet
 
@@ -8,9 +10,14 @@ from recommendations.models import Build, Neighbour
 
 ACTIVE_BUILD_CACHE_KEY = "recommendations:active-build"
 # `build_activate` removes the cached id once the new build is committed, which every process
-# sees at once with a shared cache (Redis). With a cache of each process's own (local memory), the
-# other processes learn it when their copy expires: at most this many seconds later.
+# sees within ACTIVE_BUILD_MEMO_SECONDS with a shared cache (Redis). With a cache of each
+# process's own (local memory), the other processes learn it when their copy expires: at most
+# this many seconds later.
 ACTIVE_BUILD_CACHE_SECONDS = 5
+# Each process also keeps the id this long, so that a page served from the cache takes one round
+# trip to it, not two; `forget_active_build_id` clears it at once in the activating process.
+ACTIVE_BUILD_MEMO_SECONDS = 1.0
+_memo: tuple[float, int] = (0.0, 0)  # (monotonic time it expires, build id or 0)
 
 
 def active_build() -> Build | None:
@@ -19,13 +26,27 @@ def active_build() -> Build | None:
 
 
 def active_build_id() -> int | None:
-    """The id of the build the site serves (None before the first), read through the cache:
-    what keys the pages cached for anonymous visitors."""
-    build_id = cache.get(ACTIVE_BUILD_CACHE_KEY)
-    if build_id is None:
-        build_id = Build.objects.filter(is_active=True).values_list("pk", flat=True).first() or 0
-        cache.set(ACTIVE_BUILD_CACHE_KEY, build_id, ACTIVE_BUILD_CACHE_SECONDS)
+    """The id of the build the site serves (None before the first), read through the cache and
+    this process's memo: what keys the pages cached for anonymous visitors."""
+    global _memo
+    expires, build_id = _memo
+    now = time.monotonic()
+    if now >= expires:
+        build_id = cache.get(ACTIVE_BUILD_CACHE_KEY)
+        if build_id is None:
+            active = Build.objects.filter(is_active=True).values_list("pk", flat=True)
+            build_id = active.first() or 0
+            cache.set(ACTIVE_BUILD_CACHE_KEY, build_id, ACTIVE_BUILD_CACHE_SECONDS)
+        _memo = (now + ACTIVE_BUILD_MEMO_SECONDS, build_id)
     return build_id or None
+
+
+def forget_active_build_id() -> None:
+    """Drop the cached id of the active build (after an activation): this process reads it
+    anew at once, the others within ACTIVE_BUILD_MEMO_SECONDS."""
+    global _memo
+    _memo = (0.0, 0)
+    cache.delete(ACTIVE_BUILD_CACHE_KEY)
 
 
 def recommendations_for_song(

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from recommendations import loading, storage
 from recommendations.models import Build
-from recommendations.selectors import ACTIVE_BUILD_CACHE_KEY
+from recommendations.selectors import forget_active_build_id
 from recommendations.spark_submit import JobOptions, SparkJobCancelled, run_job
 
 logger = logging.getLogger(__name__)
@@ -177,7 +176,7 @@ def build_activate(*, build: Build) -> None:
         Build.objects.filter(is_active=True).exclude(pk=build.pk).update(is_active=False)
         Build.objects.filter(pk=build.pk).update(is_active=True)
         # Robust: the build is served whether or not the cache answers (it then expires).
-        transaction.on_commit(lambda: cache.delete(ACTIVE_BUILD_CACHE_KEY), robust=True)
+        transaction.on_commit(forget_active_build_id, robust=True)
 
 
 def build_cancel(*, build: Build) -> bool:

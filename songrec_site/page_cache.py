@@ -5,8 +5,8 @@ anonymous visitor: the active build's recommendations and the catalogue, nothing
 middleware keeps their answers in the cache (CACHE_URL) for SONGREC_PAGE_CACHE_SECONDS under a
 key made of the active build's id and the full path, and answers repeats from it before
 sessions, CSRF, authentication and the view run. Activating another build changes the key, so
-pages of the old one stop being served at once (see `recommendations.selectors.active_build_id`
-for how soon each process learns of it).
+pages of the old one stop being served within a second (see
+`recommendations.selectors.active_build_id` for how soon each process learns of it).
 
 A request is served from the cache when it is a GET or HEAD of one of SHARED_VIEWS and carries
 neither a session cookie (signed-in visitors have one: their pages show their favourites and

@@ -15,8 +15,11 @@ def empty_cache(settings):
     pages and the active build cached by one test must not answer the next."""
     from django.core.cache import cache
 
+    from recommendations.selectors import forget_active_build_id
+
     settings.CACHES = TEST_CACHE
     cache.clear()
+    forget_active_build_id()
 
 
 @pytest.fixture(scope="session")
