@@ -198,7 +198,7 @@ def test_the_admin_button_works_without_redis(admin_client, settings, monkeypatc
 
     response = admin_client.post(
         reverse("admin:recommendations_build_start"),
-        {"input_path": str(source), "k": 5, "hash_tables": 20, "max_distance": 0.9},
+        {"input_path": str(source), "k": 5, "engine": "auto"},
     )
 
     assert response.status_code == 302

@@ -46,7 +46,7 @@ def worker(settings, tmp_path):
 def start_from_admin(client, path) -> None:
     response = client.post(
         reverse("admin:recommendations_build_start"),
-        {"input_path": str(path), "k": 5, "hash_tables": 20, "max_distance": 0.9},
+        {"input_path": str(path), "k": 5, "engine": "auto"},
     )
     assert response.status_code in (200, 302)
     return response
