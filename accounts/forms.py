@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.http import HttpRequest
@@ -14,9 +15,20 @@ LOCKED_ADDRESS_MESSAGE = "Too many failed log-ins from your network. Try again i
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from (REMOTE_ADDR: a proxy in front must set it)."""
+    """The address the request came from: behind SONGREC_PROXY_COUNT proxies, the X-Forwarded-For
+    entry the outermost one added (entries before it come from the client and prove nothing);
+    REMOTE_ADDR without proxies, or when the header has fewer entries (a request that reached
+    the site directly)."""
     if request is None:
         return None
+    proxies = settings.SONGREC_PROXY_COUNT
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
 
 

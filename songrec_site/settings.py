@@ -94,6 +94,9 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 SONGREC_LOGIN_FAILURES_PER_ACCOUNT = env.int("SONGREC_LOGIN_FAILURES_PER_ACCOUNT", default=5)
 SONGREC_LOGIN_FAILURES_PER_ADDRESS = env.int("SONGREC_LOGIN_FAILURES_PER_ADDRESS", default=20)
 SONGREC_LOGIN_LOCKOUT_MINUTES = env.int("SONGREC_LOGIN_LOCKOUT_MINUTES", default=15)
+# Reverse proxies in front of the site, each appending the address it got the request from to
+# X-Forwarded-For: the client's address is that many entries from the end (0: REMOTE_ADDR).
+SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=0)
 
 # Password reset e-mail. EMAIL_URL: consolemail:// (printed; the default),
 # smtp+tls://user:password@host:587 or smtp+ssl://user:password@host:465 (percent-encoded).

@@ -28,6 +28,9 @@ DEBUG = False
 
 # Behind the proxy: it terminates TLS and says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Caddy: gunicorn sees every request coming from it, the client's address is its last
+# X-Forwarded-For entry (login lock-outs per address need the client's).
+SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Container and load-balancer health checks speak plain HTTP to the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -247,6 +247,23 @@ def test_repeated_failures_from_one_address_lock_it_for_every_account(alice, bob
     assert neighbour.post(LOGIN_URL, {"username": "bob", "password": PASSWORD}).status_code == 302
 
 
+def test_behind_a_proxy_the_forwarded_client_address_is_locked(
+    alice, bob, lockout_settings, settings
+):
+    settings.SONGREC_PROXY_COUNT = 1
+    proxy = "10.0.0.2"  # every request reaches the site from the proxy
+    # The attacker sends its own X-Forwarded-For entry; the proxy appends the real address.
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
+    neighbour = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.8")
+    for number in range(6):
+        attacker.post(LOGIN_URL, {"username": f"guess{number}", "password": "x"})
+
+    assert attacker.post(LOGIN_URL, {"username": "bob", "password": PASSWORD}).status_code == 429
+    spoofing = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7")
+    assert spoofing.post(LOGIN_URL, {"username": "bob", "password": PASSWORD}).status_code == 429
+    assert neighbour.post(LOGIN_URL, {"username": "bob", "password": PASSWORD}).status_code == 302
+
+
 def test_a_post_without_a_password_neither_counts_nor_resets(client, alice, lockout_settings):
     for _ in range(2):
         client.post(LOGIN_URL, {"username": "alice", "password": "x"})
