@@ -28,3 +28,24 @@ class JsonLinesFormatter(logging.Formatter):
 
 def _is_json(value: object) -> bool:
     return isinstance(value, str | int | float | bool | type(None))
+
+
+def json_logging(level: str, loggers: tuple[str, ...]) -> dict:
+    """A logging dictConfig: every record as a JSON line on stdout, at `level` and above for the
+    root logger; `loggers` log there at INFO without also reaching the root."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonLinesFormatter"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            name: {"handlers": ["stdout"], "level": "INFO", "propagate": False} for name in loggers
+        },
+    }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from songrec_site.jsonlog import json_logging
 from songrec_site.settings import *  # noqa: F403
 from songrec_site.settings import BASE_DIR, DATABASES, env
 
@@ -59,20 +60,5 @@ STORAGES = {
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # One JSON object per line on stdout, for `docker compose logs` and log collectors.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "songrec_site.jsonlog.JsonLinesFormatter"}},
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "formatter": "json",
-        }
-    },
-    "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        # Request errors already reach the root logger; no e-mail to ADMINS.
-        "django": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+# Request errors already reach the root logger ("django" stays out of it: no e-mail to ADMINS).
+LOGGING = json_logging(env.str("LOG_LEVEL", default="INFO"), loggers=("django",))
