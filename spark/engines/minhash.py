@@ -5,7 +5,8 @@ Two steps over the broadcast song matrix (compiled loops inside tasks):
 next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept) and
 `verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
 exact Jaccard; songs in one playlist and songs LSH left short get exact lists). Counts go to
-accumulators and the summary.
+accumulators and the summary. `candidates_in_driver` and `verified_in_driver` compute the same
+rows in the driver for small catalogues (see `exact.in_driver`).
 """
 
 from collections.abc import Callable, Iterator
