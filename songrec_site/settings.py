@@ -76,6 +76,17 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 # How long a page rendered for anonymous visitors is served from the cache (0: not cached). A new
 # active build replaces them at once; this bounds how stale anything else may get.
 SONGREC_PAGE_CACHE_SECONDS = env.int("SONGREC_PAGE_CACHE_SECONDS", default=600)
+# In front of a shared cache (Redis), each web process also keeps copies of up to this many pages
+# it served, for a minute each (least recently used dropped first; 0: none): hits on popular
+# pages then skip the round trip (songrec_site/page_cache.py).
+SONGREC_PAGE_CACHE_LOCAL_PAGES = env.int("SONGREC_PAGE_CACHE_LOCAL_PAGES", default=1000)
+if SONGREC_PAGE_CACHE_LOCAL_PAGES:
+    CACHES["local_pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "songrec-local-pages",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": SONGREC_PAGE_CACHE_LOCAL_PAGES},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

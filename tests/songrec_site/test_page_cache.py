@@ -9,7 +9,7 @@ import uuid
 import pytest
 import redis
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.urls import reverse
@@ -19,7 +19,12 @@ from accounts.models import HistoryEntry
 from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.services import build_activate
-from songrec_site.page_cache import AnonymousPageCacheMiddleware, is_storable, page_cache_key
+from songrec_site.page_cache import (
+    LOCAL_PAGES,
+    AnonymousPageCacheMiddleware,
+    is_storable,
+    page_cache_key,
+)
 from tests.catalog.conftest import create_song
 from tests.recommendations.conftest import store_neighbours
 from tests.songrec_site.test_health import closed_port
@@ -241,7 +246,11 @@ def redis_cache(settings):
             "BACKEND": "songrec_site.cache.RedisCache",
             "LOCATION": REDIS_TEST_URL,
             "KEY_PREFIX": prefix,
-        }
+        },
+        LOCAL_PAGES: {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": prefix,
+        },
     }
     yield
     client = redis.Redis.from_url(REDIS_TEST_URL)
@@ -277,3 +286,22 @@ def test_the_redis_backend_builds_one_client_per_connection_pool(redis_cache):
     backend = cache._cache
     assert backend.get_client(write=True) is backend.get_client()
     assert cache.get("client-test") == "stored"
+
+
+def test_each_process_answers_repeats_from_its_own_copy(client, boxer, redis_cache):
+    client.get(boxer.get_absolute_url())
+    cache.clear()  # the shared copy is gone; this process's own copy answers
+
+    hit = client.get(boxer.get_absolute_url())
+
+    assert hit["X-Cache"] == "hit"
+    assert "Anthem" in hit.content.decode()
+
+
+def test_a_copy_taken_from_redis_is_kept_locally(client, boxer, redis_cache):
+    client.get(boxer.get_absolute_url())
+    caches[LOCAL_PAGES].clear()  # as in another process: only Redis has the page
+    client.get(boxer.get_absolute_url())
+    cache.clear()
+
+    assert client.get(boxer.get_absolute_url())["X-Cache"] == "hit"
