@@ -1,0 +1,125 @@
+"""What one page costs inside a web process: a hit and a miss of the page cache, per cache setup.
+
+    DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
+        .venv/bin/python benchmarks/page_cost.py [--requests 2000]
+
+Reads the database `benchmarks/web_load.py` loads (run that first), with the production settings,
+and calls Django's WSGI handler directly, one request at a time, no server and no network: the
+CPU and round trips of the site itself. Rows: a song page and a search page, each as a hit from
+Redis alone (SONGREC_PAGE_CACHE_LOCAL_PAGES=0), a hit from the process's own copy, and a miss
+(the page cache off: every request rendered). Each setup runs in a process of its own.
+"""
+
+import argparse
+import io
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.measure import table  # noqa: E402
+
+CACHE_URL = "redis://localhost:6379/3"
+SETUPS = {
+    "hit, Redis": {"SONGREC_PAGE_CACHE_SECONDS": "600", "SONGREC_PAGE_CACHE_LOCAL_PAGES": "0"},
+    "hit, own copy": {"SONGREC_PAGE_CACHE_SECONDS": "600"},
+    "miss (rendered)": {"SONGREC_PAGE_CACHE_SECONDS": "0"},
+}
+
+
+def environ(path: str, query: str) -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "443",
+        "HTTP_HOST": "127.0.0.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "https",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+    }
+
+
+def measure_here(requests: int) -> dict[str, float]:
+    """Microseconds per request for each kind of page, in this process (the child's side)."""
+    import django
+
+    django.setup()
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from catalog.models import Song
+
+    application = WSGIHandler()
+    popular = Song.objects.order_by("-playlist_count")[: requests : max(1, requests // 500)]
+    pages = {
+        "song page": [(song.get_absolute_url(), "") for song in popular],
+        "search": [("/search", f"q={song.title.split()[0]}") for song in popular],
+    }
+
+    def get(path: str, query: str) -> None:
+        status = []
+        b"".join(application(environ(path, query), lambda line, headers: status.append(line)))
+        if not status[0].startswith("200"):
+            raise SystemExit(f"{path}?{query}: {status[0]}")
+
+    result = {}
+    for kind, paths in pages.items():
+        for page in paths:  # warm: rendered once, stored, connections open
+            get(*page)
+        started = time.perf_counter()
+        for number in range(requests):
+            get(*paths[number % len(paths)])
+        result[kind] = (time.perf_counter() - started) / requests * 1e6
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--database", default="songrec_bench_web")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        print(json.dumps(measure_here(arguments.requests)))
+        return
+    server = urlsplit(os.environ.get("DATABASE_URL", "postgres://localhost/postgres"))
+    with tempfile.TemporaryDirectory() as static_root:
+        base = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "STATIC_ROOT": static_root,
+            "CACHE_URL": CACHE_URL,
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": urlunsplit(server._replace(path=f"/{arguments.database}")),
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=base, check=True)
+        rows = []
+        for setup, settings in SETUPS.items():
+            redis.Redis.from_url(CACHE_URL).flushdb()
+            child = [sys.executable, __file__, "--child", "--requests", str(arguments.requests)]
+            output = subprocess.run(
+                child, env={**base, **settings}, check=True, capture_output=True, text=True
+            ).stdout
+            costs = json.loads(output.splitlines()[-1])
+            rows.append([setup, *(f"{costs[kind]:.0f}" for kind in ("song page", "search"))])
+    print(table(["setup", "song page µs", "search µs"], rows))
+
+
+if __name__ == "__main__":
+    main()
