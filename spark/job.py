@@ -148,13 +148,22 @@ def lsh_settings(args: argparse.Namespace) -> lsh.LshSettings:
     )
 
 
+def _in_driver(args: argparse.Namespace, matrix: SongMatrix) -> bool:
+    """Whether the engine runs in this process rather than in Spark tasks (`--driver-budget`)."""
+    return matrix.pairs_estimate <= args.driver_budget
+
+
+def _write_found(found: pd.DataFrame, output: str) -> None:
+    write_parquet(pa.Table.from_pandas(found), f"{output}/neighbours")
+
+
 def _run_minhash(
     spark: SparkSession, args: argparse.Namespace, matrix: SongMatrix, stages: Stages, output: str
 ) -> tuple[dict[str, int], pd.DataFrame | None]:
     settings = lsh_settings(args)
     counters = minhash.Counters(spark)
     ranges = minhash.verification_blocks(matrix)
-    in_driver = matrix.pairs_estimate <= args.driver_budget
+    in_driver = _in_driver(args, matrix)
     broadcast = None if in_driver else exact.broadcast_matrix(spark, matrix)
     found = None
     try:
@@ -178,7 +187,7 @@ def _run_minhash(
         with stages.stage("neighbours"):
             if in_driver:
                 found = minhash.verified_in_driver(matrix, candidates, ranges, args.k, counters)
-                write_parquet(pa.Table.from_pandas(found), f"{output}/neighbours")
+                _write_found(found, output)
             else:
                 rows = minhash.verified_neighbours(
                     spark, candidates, broadcast, ranges, args.k, counters
@@ -199,14 +208,16 @@ def _run_exact(
     ranges = exact.exact_blocks(matrix, 2 * spark.sparkContext.defaultParallelism)
     found = None
     with stages.stage("neighbours"):
-        if matrix.pairs_estimate <= args.driver_budget:
+        if _in_driver(args, matrix):
             found = exact.in_driver(matrix, exact.exact_block(args.k), ranges)
-            write_parquet(pa.Table.from_pandas(found), f"{output}/neighbours")
+            _write_found(found, output)
         else:
             broadcast = exact.broadcast_matrix(spark, matrix)
-            rows = exact.exact_neighbours(spark, broadcast, ranges, args.k)
-            rows.write.mode("overwrite").parquet(f"{output}/neighbours")
-            broadcast.unpersist()
+            try:
+                rows = exact.exact_neighbours(spark, broadcast, ranges, args.k)
+                rows.write.mode("overwrite").parquet(f"{output}/neighbours")
+            finally:
+                broadcast.unpersist()
     return {"blocks": len(ranges)}, found
 
 
