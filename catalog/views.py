@@ -31,8 +31,9 @@ def _matching_songs(form: SongSearchForm) -> QuerySet[Song]:
     )
 
 
-def _search_paginator(form: SongSearchForm) -> tuple[CappedPaginator, bool]:
-    """Pages of the songs matching the search, and whether they are near misses.
+def _search_paginator(form: SongSearchForm, page_number: str | int) -> tuple[CappedPaginator, bool]:
+    """Pages of the songs matching the search, and whether they are near misses; page
+    `page_number` is fetched with the count (`CappedPaginator.fetch`).
 
     A free-text query is first matched at word starts (the selective full-text index), then
     anywhere in the names, then, when no song contains the words, by the closest spellings. The
@@ -41,17 +42,19 @@ def _search_paginator(form: SongSearchForm) -> tuple[CappedPaginator, bool]:
     query = form.cleaned_data["q"]
     advanced = form.cleaned_data["artist"] or form.cleaned_data["track"]
     if query and not advanced and word_start_query(query):
-        paginator = _paginator(song_search(query=query, word_starts=True))
+        paginator = _paginator(song_search(query=query, word_starts=True), page_number)
         if paginator.count:
             return paginator, False
-    paginator = _paginator(_matching_songs(form))
+    paginator = _paginator(_matching_songs(form), page_number)
     if paginator.count == 0 and query and not advanced:
-        return _paginator(near_misses(query)), True
+        return _paginator(near_misses(query), page_number), True
     return paginator, False
 
 
-def _paginator(songs: QuerySet[Song]) -> CappedPaginator:
-    return CappedPaginator(songs, SONGS_PER_PAGE, cap=SEARCH_RESULTS_COUNTED)
+def _paginator(songs: QuerySet[Song], page_number: str | int) -> CappedPaginator:
+    paginator = CappedPaginator(songs, SONGS_PER_PAGE, cap=SEARCH_RESULTS_COUNTED)
+    paginator.fetch(page_number)
+    return paginator
 
 
 @require_safe
@@ -64,8 +67,9 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SongSearchForm(request.GET)
     page, near_miss = None, False
     if form.is_valid():
-        paginator, near_miss = _search_paginator(form)
-        page = paginator.get_page(request.GET.get("page"))
+        page_number = request.GET.get("page", 1)
+        paginator, near_miss = _search_paginator(form, page_number)
+        page = paginator.get_page(page_number)
         song_search_done.send(
             sender=search,
             request=request,
@@ -107,9 +111,10 @@ def api_search(request: HttpRequest) -> JsonResponse:
     form = SongSearchForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": form.first_error()}, status=400)
-    paginator, near_miss = _search_paginator(form)
+    page_number = request.GET.get("page", 1)
+    paginator, near_miss = _search_paginator(form, page_number)
     try:
-        page = paginator.page(request.GET.get("page", 1))
+        page = paginator.page(page_number)
     except InvalidPage:
         return JsonResponse(
             {"error": f"page must be a whole number from 1 to {paginator.num_pages}."},
