@@ -9,10 +9,12 @@ The data goes into a database of its own (--database, default songrec_bench_web)
 migrated here: songs with word-like generated names (about 40 per artist, each title word shared
 by about a thousand titles) and `--neighbours` neighbour rows each, generated inside PostgreSQL
 with generate_series and loaded into a build's own partition as build_recs does; reused by later
-runs while the sizes match. Then gunicorn serves the site with the production settings on
-127.0.0.1 and `wrk` (Debian: apt-get install wrk) keeps N keep-alive connections busy for
---seconds per row, driven by web_load.lua, which reports latency percentiles, non-200 answers
-and the X-Cache headers of the answers. Loopback only.
+runs while the sizes match, and read into memory before measuring (`warm_database`: the tables
+and indexes, 4.4 GiB, as a server that has been answering for a while holds them; the database
+server needs the pg_prewarm extension, part of PostgreSQL's contrib). Then gunicorn serves the
+site with the production settings on 127.0.0.1 and `wrk` (Debian: apt-get install wrk) keeps
+N keep-alive connections busy for --seconds per row, driven by web_load.lua, which reports
+latency percentiles, non-200 answers and the X-Cache headers of the answers. Loopback only.
 
 The request mix: songs are as popular as Zipf's law says (--zipf s: the song ranked r by playlist
 count is asked for with a probability proportional to 1 / r^s, over all the songs), so a few
@@ -159,6 +161,32 @@ def load(arguments: argparse.Namespace) -> None:
         for model in (Song, Neighbour):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     step("VACUUM ANALYZE")
+
+
+def warm_database() -> None:
+    """Read the songs, the neighbour rows and their indexes into memory (pg_prewarm), as a
+    server that has been answering for a while has them: straight after a load they are, but
+    after a restart of the machine or of PostgreSQL every page a request touches is a disk read
+    (about 2 ms each here, 10 ms and more per song page)."""
+    from django.db import connection
+
+    from catalog.models import Song
+    from recommendations.models import Neighbour
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cursor.execute(
+            "SELECT coalesce(sum(pg_prewarm(oid, 'read')), 0) FROM pg_class "
+            "WHERE relkind IN ('r', 'i') AND (relname LIKE %s OR relname LIKE %s)",
+            [f"{Song._meta.db_table}%", f"{Neighbour._meta.db_table}%"],
+        )
+        (blocks,) = cursor.fetchone()
+    print(
+        f"read {blocks * 8 / 1024**2:.1f} GiB of tables and indexes into memory in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
 
 
 def is_loaded(arguments: argparse.Namespace) -> bool:
@@ -388,6 +416,7 @@ def main() -> None:
     use_database(arguments.database)
     if arguments.reload or not is_loaded(arguments):
         load(arguments)
+    warm_database()
     measure(arguments)
 
 
