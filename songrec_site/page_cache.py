@@ -16,12 +16,18 @@ marked private, no-store or no-cache. So no stored page holds a CSRF token: the 
 one (log out, the favourite heart) are shown to signed-in visitors, and rendering
 `{% csrf_token %}` sets the CSRF cookie, which keeps the answer out of the cache.
 
+The shared cache holds each page compressed (zlib, fastest level: about a fifth of its size, so
+Redis's memory holds five times as many pages; compressing takes about 0.1 ms once per page,
+decompressing a few hundredths of a millisecond per hit from it); each process's own copies are
+kept as they are sent.
+
 Views answered from the cache do not run, so their signals (`song_page_viewed`,
 `song_search_done`) are sent on misses only; their receivers act for signed-in visitors only.
 """
 
 import hashlib
 import logging
+import zlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -58,7 +64,8 @@ def page_cache_key(*, build_id: int | None, full_path: str) -> str:
     """The cache key of an anonymous visitor's answer to `full_path` (path and query string)
     while build `build_id` is active (None: no build yet)."""
     digest = hashlib.blake2b(full_path.encode(), digest_size=16).hexdigest()
-    return f"page:{build_id or 0}:{digest}"
+    # "zpage": pages stored compressed (under "page", earlier releases stored them as sent).
+    return f"zpage:{build_id or 0}:{digest}"
 
 
 def local_copies() -> BaseCache | None:
@@ -122,9 +129,12 @@ class AnonymousPageCacheMiddleware:
             key = page_cache_key(build_id=active_build_id(), full_path=request.get_full_path())
             stored = local.get(key) if local else None
             if stored is None:
-                stored = cache.get(key)
-                if stored is not None and local:
-                    local.set(key, stored)
+                shared = cache.get(key)
+                if shared is not None:
+                    compressed, headers = shared
+                    stored = (zlib.decompress(compressed), headers)
+                    if local:
+                        local.set(key, stored)
         except Exception:
             # Whatever the cache backend raises: without the cache, pages are rendered as usual.
             logger.warning("page cache unavailable", exc_info=True)
@@ -137,10 +147,10 @@ class AnonymousPageCacheMiddleware:
         response = self.get_response(request)
         if request.method == "GET" and is_storable(response):
             try:
-                stored = (response.content, list(response.items()))
-                cache.set(key, stored, self.seconds)
+                headers = list(response.items())
+                cache.set(key, (zlib.compress(response.content, 1), headers), self.seconds)
                 if local:
-                    local.set(key, stored)
+                    local.set(key, (response.content, headers))
             except Exception:
                 logger.warning("page cache unavailable", exc_info=True)
         response["X-Cache"] = "miss"

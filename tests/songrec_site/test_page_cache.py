@@ -5,6 +5,7 @@ complete build that is not active yet.
 """
 
 import uuid
+import zlib
 
 import pytest
 import redis
@@ -305,3 +306,16 @@ def test_a_copy_taken_from_redis_is_kept_locally(client, boxer, redis_cache):
     cache.clear()
 
     assert client.get(boxer.get_absolute_url())["X-Cache"] == "hit"
+
+
+def test_the_shared_cache_keeps_pages_compressed(client, boxer, redis_cache):
+    sent = client.get(boxer.get_absolute_url())
+    key = page_cache_key(
+        build_id=Build.objects.get(is_active=True).pk, full_path=boxer.get_absolute_url()
+    )
+
+    compressed, _ = cache.get(key)
+    assert zlib.decompress(compressed) == sent.content
+    assert len(compressed) < len(sent.content) / 2
+    caches[LOCAL_PAGES].clear()
+    assert client.get(boxer.get_absolute_url()).content == sent.content
