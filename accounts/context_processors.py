@@ -15,18 +15,15 @@ def accounts(request: HttpRequest) -> dict[str, object]:
     "Log in" and every heart lead: the log-in page, then back to this one.
     """
     user = request.user
-    if not user.is_authenticated:
-        return {
-            "song_actions_template": "accounts/_favourite_button.html",
-            "home_panel_template": "accounts/_home_panel.html",
-            "favourite_keys": set(),
-            "log_in_url": log_in_url(request),
-        }
-    return {
+    context: dict[str, object] = {
         "song_actions_template": "accounts/_favourite_button.html",
         "home_panel_template": "accounts/_home_panel.html",
-        "favourite_keys": SimpleLazyObject(lambda: favourite_keys(user=user)),
     }
+    if user.is_authenticated:
+        context["favourite_keys"] = SimpleLazyObject(lambda: favourite_keys(user=user))
+    else:
+        context |= {"favourite_keys": set(), "log_in_url": log_in_url(request)}
+    return context
 
 
 def log_in_url(request: HttpRequest) -> str:

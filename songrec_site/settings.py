@@ -73,9 +73,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://songrec?m
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, without a new client object for every operation (songrec_site/cache.py).
     CACHES["default"]["BACKEND"] = "songrec_site.cache.RedisCache"
-# How long a page rendered for anonymous visitors is served from the cache (0: not cached). A new
-# active build replaces them at once; this bounds how stale anything else may get.
-SONGREC_PAGE_CACHE_SECONDS = env.int("SONGREC_PAGE_CACHE_SECONDS", default=600)
+# How long a page rendered for anonymous visitors is served from the cache (0: not cached). What
+# those pages show changes only with the active build, whose id keys them, and with the code, whose
+# deploys empty the cache (deploy/update.sh): so a day, and the cache's size decides what stays.
+SONGREC_PAGE_CACHE_SECONDS = env.int("SONGREC_PAGE_CACHE_SECONDS", default=86400)
 # In front of a shared cache (Redis), each web process also keeps copies of up to this many pages
 # it served, for a minute each (least recently used dropped first; 0: none): hits on popular
 # pages then skip the round trip (songrec_site/page_cache.py).

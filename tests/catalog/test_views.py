@@ -54,6 +54,14 @@ def test_search_result_links_song_and_artist_and_shows_playlist_count(client, so
     assert "250 playlists" in html
 
 
+def test_large_playlist_counts_are_grouped_in_thousands(client, db):
+    create_song("Popular Artist", "Everywhere", 1234567)
+
+    html = client.get(SEARCH_URL, {"q": "everywhere"}).content.decode()
+
+    assert "1,234,567 playlists" in html
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
