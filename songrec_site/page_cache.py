@@ -17,7 +17,7 @@ one (log out, the favourite heart) are shown to signed-in visitors, and renderin
 `{% csrf_token %}` sets the CSRF cookie, which keeps the answer out of the cache.
 
 The shared cache holds each page compressed (zlib, fastest level: about a fifth of its size, so
-Redis's memory holds five times as many pages; compressing takes about 0.1 ms once per page,
+Redis's memory holds five times as many pages; compressing takes 0.1 to 0.2 ms once per page,
 decompressing a few hundredths of a millisecond per hit from it); each process's own copies are
 kept as they are sent.
 
