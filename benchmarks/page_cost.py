@@ -14,7 +14,6 @@ import argparse
 import io
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -27,12 +26,13 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import production_environment  # noqa: E402
 from benchmarks.measure import table  # noqa: E402
 
 CACHE_URL = "redis://localhost:6379/3"
 SETUPS = {
-    "hit, Redis": {"SONGREC_PAGE_CACHE_SECONDS": "600", "SONGREC_PAGE_CACHE_LOCAL_PAGES": "0"},
-    "hit, own copy": {"SONGREC_PAGE_CACHE_SECONDS": "600"},
+    "hit, Redis": {"SONGREC_PAGE_CACHE_LOCAL_PAGES": "0"},
+    "hit, own copy": {},
     "miss (rendered)": {"SONGREC_PAGE_CACHE_SECONDS": "0"},
 }
 
@@ -96,19 +96,9 @@ def main() -> None:
         print(json.dumps(measure_here(arguments.requests)))
         return
     server = urlsplit(os.environ.get("DATABASE_URL", "postgres://localhost/postgres"))
+    os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{arguments.database}"))
     with tempfile.TemporaryDirectory() as static_root:
-        base = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "STATIC_ROOT": static_root,
-            "CACHE_URL": CACHE_URL,
-            "LOG_LEVEL": "WARNING",
-            "DATABASE_URL": urlunsplit(server._replace(path=f"/{arguments.database}")),
-        }
-        manage = [sys.executable, str(ROOT / "manage.py")]
-        subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=base, check=True)
+        base = production_environment(static_root, CACHE_URL)
         rows = []
         for setup, settings in SETUPS.items():
             redis.Redis.from_url(CACHE_URL).flushdb()

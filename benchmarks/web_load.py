@@ -39,7 +39,6 @@ would cost without it.
 import argparse
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -56,7 +55,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    create_synthetic_build,
+    production_environment,
+    use_database,
+)
 from benchmarks.for_you import secondary_indexes  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_suffix(".lua")
@@ -303,36 +306,27 @@ def free_port() -> int:
 
 
 def start_gunicorn(
-    arguments: argparse.Namespace, static_root: Path, *, page_cache: bool
+    arguments: argparse.Namespace, site: dict[str, str], *, page_cache: bool
 ) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the site with environment `site` (`production_environment`), the page
+    cache emptied first, or switched off; and its port."""
     port = free_port()
     if arguments.cache_url.startswith("redis://"):
         import redis
 
         redis.Redis.from_url(arguments.cache_url).flushdb()
     environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "songrec_site.settings_production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(static_root),
+        **site,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "0",
-        "LOG_LEVEL": "WARNING",
-        "CACHE_URL": arguments.cache_url,
-        "SONGREC_PAGE_CACHE_SECONDS": "600" if page_cache else "0",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
     }
+    if not page_cache:
+        environment["SONGREC_PAGE_CACHE_SECONDS"] = "0"
     if arguments.workers:
         environment["WEB_CONCURRENCY"] = str(arguments.workers)
     if arguments.gunicorn_threads:
         environment["GUNICORN_THREADS"] = str(arguments.gunicorn_threads)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=environment,
-        check=True,
-    )
     server = subprocess.Popen(
         ["gunicorn", "--config", "gunicorn.conf.py", "songrec_site.wsgi"],
         cwd=ROOT,
@@ -372,6 +366,7 @@ def measure(arguments: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as static_root:
+        site = production_environment(static_root, arguments.cache_url)
         for page_cache in (True, False):
             scenarios = [
                 scenario
@@ -380,7 +375,7 @@ def measure(arguments: argparse.Namespace) -> None:
             ]
             if not scenarios:
                 continue
-            server, port = start_gunicorn(arguments, Path(static_root), page_cache=page_cache)
+            server, port = start_gunicorn(arguments, site, page_cache=page_cache)
             try:
                 for scenario in scenarios:
                     warm_up, *runs = paths[scenario.removesuffix(NO_CACHE)]
