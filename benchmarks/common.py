@@ -71,16 +71,20 @@ def create_synthetic_build(cursor, *, songs: int, per_song: int, input_path: str
         neighbour_count=songs * per_song,
     )
     storage.prepare(build.pk)
-    # LATERAL keeps a song's rows together, as build_recs loads them (song by song).
+    # One series numbers the rows song by song, so a song's rows lie together in the table, as
+    # build_recs loads them (the job writes each song's neighbours together). Two series joined
+    # would leave the order to the planner, which put them rank by rank: a song's rows then lay
+    # on as many pages as it has neighbours.
     cursor.execute(
         f"""
         INSERT INTO {storage.build_table(build.pk)}
             (build_id, song_key, neighbour_key, similarity, rank)
         SELECT %s, s, 1 + (s * 7919 + r * 104729) %% %s,
                0.9 - r * 0.03 + (s %% 7) * 0.001, r
-        FROM generate_series(1::bigint, %s) s CROSS JOIN LATERAL generate_series(1, %s) r
+        FROM generate_series(0::bigint, %s - 1) i,
+             LATERAL (SELECT 1 + i / %s AS s, (1 + i %% %s)::int AS r) numbered
         """,
-        [build.pk, songs, songs, per_song],
+        [build.pk, songs, songs * per_song, per_song, per_song],
     )
     storage.attach(build.pk)
     return build

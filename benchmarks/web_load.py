@@ -153,7 +153,7 @@ def load(arguments: argparse.Namespace) -> None:
             songs=songs,
             per_song=per_song,
             input_path="benchmarks/web_load.py",
-            parameters={"synthetic": {"songs": songs, "neighbours": per_song, "names": 1}},
+            parameters={"synthetic": synthetic_parameters(arguments)},
         )
         step(f"{songs * per_song:,} neighbour rows, indexed and attached")
         for name, statement in indexes:
@@ -192,15 +192,19 @@ def warm_database() -> None:
     )
 
 
+def synthetic_parameters(arguments: argparse.Namespace) -> dict:
+    """What the loaded data is, in its build's parameters: sizes and the generator's version
+    ("rows": 2 since a song's neighbour rows lie together)."""
+    return {"songs": arguments.songs, "neighbours": arguments.neighbours, "names": 1, "rows": 2}
+
+
 def is_loaded(arguments: argparse.Namespace) -> bool:
     from recommendations.models import Build
 
     build = Build.objects.filter(is_active=True).first()
-    return build is not None and build.parameters.get("synthetic") == {
-        "songs": arguments.songs,
-        "neighbours": arguments.neighbours,
-        "names": 1,
-    }
+    return build is not None and build.parameters.get("synthetic") == synthetic_parameters(
+        arguments
+    )
 
 
 def popularity_ranking(songs: int) -> np.ndarray:
