@@ -2,7 +2,8 @@
 
 Environment: GUNICORN_BIND (default 0.0.0.0:8000), WEB_CONCURRENCY (worker processes, default
 one per CPU), GUNICORN_THREADS (threads per worker, default 4), GUNICORN_KEEPALIVE (seconds an
-idle connection is kept, default 5), GUNICORN_TIMEOUT (seconds).
+idle connection is kept, default 5), GUNICORN_TIMEOUT (seconds), GUNICORN_ACCESS_LOG (1: a line
+per request, the default; 0: none, for when the proxy in front logs every request already).
 Logs: JSON lines on stdout, like the site's own.
 
 Threaded workers (gthread) keep connections open between requests, so the proxy in front reuses
@@ -25,6 +26,11 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 backlog = 2048
 # Requests come from the reverse proxy on the same host or network.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
-accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1" else None
+access_log = os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1"
+accesslog = "-" if access_log else None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logconfig_dict = json_logging("INFO", loggers=("gunicorn.error", "gunicorn.access"))
+if not access_log:
+    # gunicorn writes access records whenever a logging configuration is given, whatever
+    # `accesslog` says: switch its access logger off instead.
+    logconfig_dict["loggers"]["gunicorn.access"] = {"level": "CRITICAL", "propagate": False}

@@ -176,8 +176,7 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
         assert "immutable" in headers["Cache-Control"]
 
         # Logs are JSON lines.
-        log_lines = [line for line in web_log.read_text().splitlines() if line.startswith("{")]
-        assert any(json.loads(line)["logger"] == "gunicorn.error" for line in log_lines)
+        assert "gunicorn.error" in loggers_in(web_log)
 
         def worker_ready() -> bool:
             assert worker.poll() is None, worker_log.read_text()[-3000:]
@@ -187,3 +186,32 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
     finally:
         stop(web)
         stop(worker)
+    # A line per request (written after the answer, so read once gunicorn has stopped).
+    assert "gunicorn.access" in loggers_in(web_log)
+
+
+def loggers_in(log: Path) -> set[str]:
+    return {json.loads(line)["logger"] for line in log.read_text().splitlines() if line[:1] == "{"}
+
+
+@pytest.mark.django_db
+def test_gunicorn_access_log_can_be_switched_off(environment, tmp_path):
+    port, log = free_port(), tmp_path / "web.log"
+    web = start(
+        entrypoint() + json.loads(dockerfile_instruction("CMD")),
+        {
+            **environment,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_ACCESS_LOG": "0",
+        },
+        log,
+    )
+    try:
+        wait_for(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="gunicorn")
+        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        stop(web)
+    loggers = loggers_in(log)
+    assert "gunicorn.error" in loggers
+    assert "gunicorn.access" not in loggers
