@@ -194,21 +194,33 @@ def loggers_in(log: Path) -> set[str]:
     return {json.loads(line)["logger"] for line in log.read_text().splitlines() if line[:1] == "{"}
 
 
+def listening_sockets(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (Linux's /proc/net/tcp; 0A: LISTEN)."""
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(
+        1 for row in rows if row.split()[1] == f"0100007F:{port:04X}" and row.split()[3] == "0A"
+    )
+
+
 @pytest.mark.django_db
-def test_gunicorn_access_log_can_be_switched_off(environment, tmp_path):
+def test_gunicorn_workers_listen_each_on_its_own_socket_and_access_log_can_be_off(
+    environment, tmp_path
+):
     port, log = free_port(), tmp_path / "web.log"
     web = start(
         entrypoint() + json.loads(dockerfile_instruction("CMD")),
         {
             **environment,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "1",
+            "WEB_CONCURRENCY": "2",
             "GUNICORN_ACCESS_LOG": "0",
         },
         log,
     )
     try:
         wait_for(lambda: answers(f"http://127.0.0.1:{port}/healthz"), timeout=60, what="gunicorn")
+        # The kernel spreads connections over the workers' sockets (reuse_port).
+        wait_for(lambda: listening_sockets(port) == 2, timeout=30, what="both workers to listen")
         assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
     finally:
         stop(web)
