@@ -29,7 +29,9 @@ thousand songs take half of the requests and the long tail the rest.
 - autocomplete: such a search typed letter by letter, one request per prefix of 2+ letters.
 - search typo: the title with a letter dropped from each word (nothing contains it: near misses).
 Each scenario warms up for --warm-up seconds at 16 connections on requests drawn the same way,
-then each row gets fresh draws, so the cache's hit ratio is what that traffic earns, not a replay.
+then each row gets fresh draws, so the cache's hit ratio is what that traffic earns, not a replay
+(the warm-up's draws never repeat either: a longer warm-up is a site that has been answering for
+longer, whose cache holds more of the long tail).
 The site caches pages for anonymous visitors in --cache-url (default: a Redis database, emptied
 first, as in production); the "cache hits" column counts X-Cache: hit answers. The rows marked
 "no cache" come from a second gunicorn with SONGREC_PAGE_CACHE_SECONDS=0: what every request
@@ -37,6 +39,7 @@ would cost without it.
 """
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -70,6 +73,8 @@ NO_CACHE = ", no cache"
 SCENARIOS = [*MIXES, f"song page{NO_CACHE}", f"search{NO_CACHE}"]
 # Requests drawn per wrk run: more than a run at a few thousand requests a second gets through.
 REQUESTS_PER_RUN = 60_000
+# Requests drawn per second of warm-up: more than any scenario gets through here.
+WARM_UP_REQUESTS_PER_SECOND = 4_000
 DEFAULT_CACHE_URL = "redis://localhost:6379/2"
 
 # Word-like names: three syllables from this table make one of 4,096 words.
@@ -228,13 +233,19 @@ def searches_for(artist: str, title: str) -> list[str]:
     return [artist, f"{artist.split()[0]} {first}", title, second]
 
 
-def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[list[str]]]:
-    """For each scenario, `runs` lists of request paths drawn as the docstring says (seeded)."""
+def request_paths(arguments: argparse.Namespace) -> dict[str, list[list[str]]]:
+    """For each scenario, the warm-up's request paths, then a list for each number of
+    connections, drawn as the docstring says (seeded)."""
+    from django.db import connection
+
     from catalog.models import Song
 
     rng = np.random.default_rng(1)
     ranking = popularity_ranking(arguments.songs)
-    size = REQUESTS_PER_RUN * runs
+    # Enough draws that the warm-up never comes back to its own first requests.
+    warm_up = max(REQUESTS_PER_RUN, arguments.warm_up * WARM_UP_REQUESTS_PER_SECOND)
+    sizes = [warm_up] + [REQUESTS_PER_RUN] * len(arguments.connections)
+    size = sum(sizes)
     # Typed letter by letter, a search makes about ten autocomplete requests.
     counts = {"song page": size, "search": size, "autocomplete": size // 4, "search typo": size}
 
@@ -245,12 +256,12 @@ def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[li
     needed = np.unique(
         np.concatenate([drawn["search"], drawn["autocomplete"], drawn["search typo"]])
     )
-    names = {
-        pk: (artist, title)
-        for pk, artist, title in Song.objects.filter(pk__in=needed.tolist()).values_list(
-            "pk", "artist", "title"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, artist, title FROM {Song._meta.db_table} WHERE id = ANY(%s)",
+            [needed.tolist()],
         )
-    }
+        names = {pk: (artist, title) for pk, artist, title in cursor}
     paths: dict[str, list[str]] = {scenario: [] for scenario in MIXES}
     paths["song page"] = [f"/songs/{pk}/" for pk in drawn["song page"]]
     few = rng.integers(1, arguments.songs + 1, 500)
@@ -276,11 +287,9 @@ def request_paths(arguments: argparse.Namespace, runs: int) -> dict[str, list[li
         _, title = names[int(pk)]
         text = " ".join(word[:2] + word[3:] for word in title.split())
         paths["search typo"].append("/search?" + urlencode({"q": text}))
+    bounds = list(itertools.pairwise(itertools.accumulate(sizes, initial=0)))
     return {
-        scenario: [
-            found[run * REQUESTS_PER_RUN : (run + 1) * REQUESTS_PER_RUN] for run in range(runs)
-        ]
-        for scenario, found in paths.items()
+        scenario: [found[start:end] for start, end in bounds] for scenario, found in paths.items()
     }
 
 
@@ -366,7 +375,7 @@ def table_row(scenario: str, connections: int, result: dict[str, float]) -> tupl
 
 
 def measure(arguments: argparse.Namespace) -> None:
-    paths = request_paths(arguments, runs=1 + len(arguments.connections))
+    paths = request_paths(arguments)
     load_before = os.getloadavg()
     rows = []
     with tempfile.TemporaryDirectory() as static_root:
