@@ -32,11 +32,11 @@ backlog = 2048
 reuse_port = True
 # Requests come from the reverse proxy on the same host or network.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
-access_log = os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1"
-accesslog = "-" if access_log else None
+log_each_request = os.environ.get("GUNICORN_ACCESS_LOG", "1") == "1"
+accesslog = "-" if log_each_request else None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 logconfig_dict = json_logging("INFO", loggers=("gunicorn.error", "gunicorn.access"))
-if not access_log:
+if not log_each_request:
     # gunicorn writes access records whenever a logging configuration is given, whatever
     # `accesslog` says: switch its access logger off instead.
     logconfig_dict["loggers"]["gunicorn.access"] = {"level": "CRITICAL", "propagate": False}

@@ -196,10 +196,8 @@ def loggers_in(log: Path) -> set[str]:
 
 def listening_sockets(port: int) -> int:
     """How many sockets listen on 127.0.0.1:`port` (Linux's /proc/net/tcp; 0A: LISTEN)."""
-    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return sum(
-        1 for row in rows if row.split()[1] == f"0100007F:{port:04X}" and row.split()[3] == "0A"
-    )
+    rows = [row.split() for row in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(1 for row in rows if row[1] == f"0100007F:{port:04X}" and row[3] == "0A")
 
 
 @pytest.mark.django_db
