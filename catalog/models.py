@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat
-from django.urls import reverse
+
+from catalog.links import artist_url, song_url
 
 
 class Song(models.Model):
@@ -35,7 +36,7 @@ class Song(models.Model):
         return f"{self.artist} – {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("recommendations:song", args=[self.pk])
+        return song_url(self.pk)
 
     def get_artist_url(self) -> str:
-        return reverse("catalog:artist", args=[self.artist_norm])
+        return artist_url(self.artist_norm)

@@ -3,7 +3,7 @@
 import time
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db import connection
 
 from catalog.models import Song
 from recommendations.models import Build, Neighbour
@@ -51,16 +51,37 @@ def forget_active_build_id() -> None:
 
 def recommendations_for_song(
     *, song: Song, include_same_artist: bool = False, limit: int = 10
-) -> QuerySet[Neighbour]:
-    """The song's nearest neighbours in the active build, best first, with `neighbour` loaded.
+) -> list[Neighbour]:
+    """The song's nearest neighbours in the active build, best first, each with `neighbour` (the
+    other song) loaded.
 
     Songs by the same artist (same normalised name) are left out unless asked for.
+
+    Written in SQL: this read runs on every song page that is not cached, and building the same
+    query through the ORM took about 0.7 ms of CPU a call, more than PostgreSQL takes to answer it.
     """
-    neighbours = (
-        Neighbour.objects.filter(build__is_active=True, song=song.key)
-        .select_related("neighbour")
-        .order_by("rank")
+    neighbour_fields = [field.column for field in Neighbour._meta.concrete_fields]
+    song_fields = [field.column for field in Song._meta.concrete_fields]
+    columns = [f"n.{name}" for name in neighbour_fields] + [f"o.{name}" for name in song_fields]
+    same_artist = "" if include_same_artist else "AND o.artist_norm <> %s"
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {Neighbour._meta.db_table} n "
+        f"JOIN {Build._meta.db_table} b ON b.id = n.build_id "
+        f"JOIN {Song._meta.db_table} o ON o.key = n.neighbour_key "
+        f"WHERE b.is_active AND n.song_key = %s {same_artist} ORDER BY n.rank LIMIT %s"
     )
-    if not include_same_artist:
-        neighbours = neighbours.exclude(neighbour__artist_norm=song.artist_norm)
-    return neighbours[:limit]
+    parameters = [song.key] + ([] if include_same_artist else [song.artist_norm]) + [limit]
+    neighbour_names = [field.attname for field in Neighbour._meta.concrete_fields]
+    song_names = [field.attname for field in Song._meta.concrete_fields]
+    recommendations = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        for row in cursor.fetchall():
+            recommendation = Neighbour.from_db(
+                connection.alias, neighbour_names, row[: len(neighbour_names)]
+            )
+            recommendation.neighbour = Song.from_db(
+                connection.alias, song_names, row[len(neighbour_names) :]
+            )
+            recommendations.append(recommendation)
+    return recommendations

@@ -76,7 +76,7 @@ def test_a_failed_build_leaves_the_previous_one_serving(tmp_path) -> None:
     assert "5 of 7 lines (71.4%) are malformed" in failed.error
     assert active_build() == serving
     twin_a = songs_by_title()["Twin A"]
-    assert recommendations_for_song(song=twin_a, include_same_artist=True).count() > 0
+    assert len(recommendations_for_song(song=twin_a, include_same_artist=True)) > 0
 
 
 @pytest.mark.django_db
