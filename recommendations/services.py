@@ -151,8 +151,10 @@ def build_run(
         summary = _job_summary(build, output_dir, on_progress)
         _update(build, status=Build.Status.LOADING, stage="load", summary=summary, spark_pid=None)
         on_progress("loading songs and neighbours into the database")
-        _load(build, output_dir)
-        build_activate(build=build)
+        # One transaction: nobody sees the build complete before it is served.
+        with transaction.atomic():
+            _load(build, output_dir)
+            build_activate(build=build)
     except (SparkJobCancelled, BuildCancelled):
         _finish(build, Build.Status.CANCELLED, error="Cancelled on request.")
         return build
