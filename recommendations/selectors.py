@@ -1,5 +1,6 @@
 """Reads of builds and neighbour rows."""
 
+import functools
 import time
 
 from django.core.cache import cache
@@ -60,29 +61,32 @@ def recommendations_for_song(
     Written in SQL: this read runs on every song page that is not cached, and building the same
     query through the ORM took about 0.7 ms of CPU a call, more than PostgreSQL takes to answer it.
     """
-    neighbour_fields = Neighbour._meta.concrete_fields
-    song_fields = Song._meta.concrete_fields
-    columns = [f"n.{field.column}" for field in neighbour_fields]
-    columns += [f"o.{field.column}" for field in song_fields]
+    sql = _recommendations_sql(include_same_artist=include_same_artist)
+    parameters = [song.key] + ([] if include_same_artist else [song.artist_norm]) + [limit]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    neighbour_names = [field.attname for field in Neighbour._meta.concrete_fields]
+    song_names = [field.attname for field in Song._meta.concrete_fields]
+    split = len(neighbour_names)
+    recommendations = []
+    for row in rows:
+        recommendation = Neighbour.from_db(connection.alias, neighbour_names, row[:split])
+        recommendation.neighbour = Song.from_db(connection.alias, song_names, row[split:])
+        recommendations.append(recommendation)
+    return recommendations
+
+
+@functools.cache
+def _recommendations_sql(*, include_same_artist: bool) -> str:
+    """The statement of `recommendations_for_song`: the neighbour rows' columns, then the other
+    song's, in the models' field order; parameters song key, [artist_norm,] limit."""
+    columns = [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
+    columns += [f"o.{field.column}" for field in Song._meta.concrete_fields]
     same_artist = "" if include_same_artist else "AND o.artist_norm <> %s"
-    sql = (
+    return (
         f"SELECT {', '.join(columns)} FROM {Neighbour._meta.db_table} n "
         f"JOIN {Build._meta.db_table} b ON b.id = n.build_id "
         f"JOIN {Song._meta.db_table} o ON o.key = n.neighbour_key "
         f"WHERE b.is_active AND n.song_key = %s {same_artist} ORDER BY n.rank LIMIT %s"
     )
-    parameters = [song.key] + ([] if include_same_artist else [song.artist_norm]) + [limit]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        rows = cursor.fetchall()
-    split = len(neighbour_fields)
-    recommendations = []
-    for row in rows:
-        recommendation = Neighbour.from_db(
-            connection.alias, [field.attname for field in neighbour_fields], row[:split]
-        )
-        recommendation.neighbour = Song.from_db(
-            connection.alias, [field.attname for field in song_fields], row[split:]
-        )
-        recommendations.append(recommendation)
-    return recommendations
