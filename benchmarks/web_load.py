@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
         .venv/bin/python benchmarks/web_load.py [--songs 2000000] [--neighbours 20] \\
         [--connections 16 64] [--seconds 20] [--warm-up 30] [--zipf 1.0] [--workers N] \\
-        [--gunicorn-threads N] [--cache-url URL] [--scenarios ...] [--reload]
+        [--gunicorn-threads N] [--cache-url URL] [--rates R ...] [--scenarios ...] [--reload]
 
 The data goes into a database of its own (--database, default songrec_bench_web), created and
 migrated here: songs with word-like generated names (about 40 per artist, each title word shared
@@ -15,6 +15,14 @@ server needs the pg_prewarm extension, part of PostgreSQL's contrib). Then gunic
 site with the production settings on 127.0.0.1 and `wrk` (Debian: apt-get install wrk) keeps
 N keep-alive connections busy for --seconds per row, driven by web_load.lua, which reports
 latency percentiles, non-200 answers and the X-Cache headers of the answers. Loopback only.
+
+Two kinds of row. "offered: max" (always): each connection asks again as soon as it is answered,
+so the site runs flat out and req/s is its capacity; the latencies are then mostly time spent
+queueing, and by Little's law their mean is connections / req/s whatever the site does. "offered:
+R" (--rates R ...): the connections together send R requests a second on a fixed schedule, as
+visitors who pause between clicks would, so the latencies are what a visitor waits while the site
+serves R requests a second. "late" counts the sends that found every connection still waiting
+(the site fell behind that rate): past 1%, that row's latencies understate.
 
 The request mix: songs are as popular as Zipf's law says (--zipf s: the song ranked r by playlist
 count is asked for with a probability proportional to 1 / r^s, over all the songs), so a few
@@ -95,6 +103,13 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers")
     parser.add_argument("--gunicorn-threads", type=int, default=None, help="threads per worker")
     parser.add_argument("--wrk-threads", type=int, default=1)
+    parser.add_argument(
+        "--rates",
+        type=int,
+        nargs="+",
+        default=[],
+        help="also measure each row at these offered loads (requests a second)",
+    )
     parser.add_argument(
         "--cache-url",
         default=DEFAULT_CACHE_URL,
@@ -244,7 +259,7 @@ def request_paths(arguments: argparse.Namespace) -> dict[str, list[list[str]]]:
     ranking = popularity_ranking(arguments.songs)
     # Enough draws that the warm-up never comes back to its own first requests.
     warm_up = max(REQUESTS_PER_RUN, arguments.warm_up * WARM_UP_REQUESTS_PER_SECOND)
-    sizes = [warm_up] + [REQUESTS_PER_RUN] * len(arguments.connections)
+    sizes = [warm_up] + [REQUESTS_PER_RUN] * len(arguments.connections) * (1 + len(arguments.rates))
     size = sum(sizes)
     # Typed letter by letter, a search makes about ten autocomplete requests.
     counts = {"song page": size, "search": size, "autocomplete": size // 4, "search typo": size}
@@ -294,9 +309,10 @@ def request_paths(arguments: argparse.Namespace) -> dict[str, list[list[str]]]:
 
 
 def run_wrk(
-    port: int, paths: list[str], connections: int, seconds: int, threads: int
+    port: int, paths: list[str], connections: int, seconds: int, threads: int, rate: int | None
 ) -> dict[str, float]:
-    """What web_load.lua reports for `connections` keep-alive connections over `seconds`."""
+    """What web_load.lua reports for `connections` keep-alive connections over `seconds`,
+    sending `rate` requests a second (None: as fast as they are answered)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths_file:
         paths_file.write("\n".join(paths) + "\n")
         paths_file.flush()
@@ -308,6 +324,7 @@ def run_wrk(
             capture_output=True,
             text=True,
             check=True,
+            env={**os.environ, "WEB_LOAD_RATE": str(rate)} if rate else None,
         )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -358,11 +375,15 @@ def start_gunicorn(
     sys.exit("gunicorn did not answer /healthz within 60 s")
 
 
-def table_row(scenario: str, connections: int, result: dict[str, float]) -> tuple[str, ...]:
+def table_row(
+    scenario: str, connections: int, rate: int | None, result: dict[str, float]
+) -> tuple[str, ...]:
     answered = result["hits"] + result["misses"]
     return (
         scenario,
         str(connections),
+        str(rate or "max"),
+        f"{100 * result['late'] / result['requests']:.1f}%" if rate else "-",
         f"{result['requests']:.0f}",
         f"{result['non_200'] + result['socket_errors']:.0f}",
         f"{result['requests'] / result['seconds']:.0f}",
@@ -392,18 +413,20 @@ def measure(arguments: argparse.Namespace) -> None:
             try:
                 for scenario in scenarios:
                     warm_up, *runs = paths[scenario.removesuffix(NO_CACHE)]
-                    run_wrk(port, warm_up, 16, arguments.warm_up, arguments.wrk_threads)
-                    for connections, run in zip(arguments.connections, runs, strict=True):
+                    run_wrk(port, warm_up, 16, arguments.warm_up, arguments.wrk_threads, None)
+                    loads = itertools.product(arguments.connections, [*arguments.rates, None])
+                    for (connections, rate), run in zip(loads, runs, strict=True):
                         result = run_wrk(
-                            port, run, connections, arguments.seconds, arguments.wrk_threads
+                            port, run, connections, arguments.seconds, arguments.wrk_threads, rate
                         )
-                        rows.append(table_row(scenario, connections, result))
+                        rows.append(table_row(scenario, connections, rate, result))
                         print(" | ".join(rows[-1]), flush=True)
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)
 
-    header = ("scenario", "connections", "requests", "errors", "req/s", "p50 ms", "p95 ms")
+    header = ("scenario", "connections", "offered", "late", "requests", "errors", "req/s")
+    header += ("p50 ms", "p95 ms")
     header += ("p99 ms", "cache hits", "load 1m")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
