@@ -29,7 +29,7 @@ function init(args)
   local thread_count = tonumber(args[2])
   -- Threads start evenly spread over the file, so they do not replay each other's requests.
   position = math.floor(number * #paths / thread_count)
-  hits, misses, non_200, late = 0, 0, 0, 0
+  hits, misses, non_200, sent, late = 0, 0, 0, 0, 0
   wrk.headers["X-Forwarded-Proto"] = "https"
   if rate then
     interval = 1000 * thread_count / rate
@@ -55,6 +55,7 @@ if rate then
   function delay()
     local wait = next_slot - now_ms()
     next_slot = next_slot + interval
+    sent = sent + 1
     -- wrk's timers count whole milliseconds.
     if wait <= -1 then
       late = late + 1
@@ -81,20 +82,22 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local hits, misses, non_200, late = 0, 0, 0, 0
+  local hits, misses, non_200, sent, late = 0, 0, 0, 0, 0
   for _, thread in ipairs(threads) do
     hits = hits + thread:get("hits")
     misses = misses + thread:get("misses")
     non_200 = non_200 + thread:get("non_200")
+    sent = sent + thread:get("sent")
     late = late + thread:get("late")
   end
   local errors = summary.errors
   io.write(string.format(
     '{"requests": %d, "seconds": %.3f, "non_200": %d, "socket_errors": %d, ' ..
-    '"p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "hits": %d, "misses": %d, "late": %d}\n',
+    '"p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "hits": %d, ' ..
+    '"misses": %d, "sent": %d, "late": %d}\n',
     summary.requests, summary.duration / 1e6, non_200,
     errors.connect + errors.read + errors.write + errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, hits, misses, late
+    latency:percentile(99) / 1000, hits, misses, sent, late
   ))
 end

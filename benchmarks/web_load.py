@@ -385,7 +385,7 @@ def table_row(
         scenario,
         str(connections),
         str(rate or "max"),
-        f"{100 * result['late'] / result['requests']:.1f}%" if rate else "-",
+        f"{100 * result['late'] / result['sent']:.1f}%" if rate else "-",
         f"{result['requests']:.0f}",
         f"{result['non_200'] + result['socket_errors']:.0f}",
         f"{result['requests'] / result['seconds']:.0f}",
