@@ -21,8 +21,9 @@ site runs flat out and req/s is its capacity; the latencies are then mostly time
 and by Little's law their mean is connections / req/s whatever the site does. "offered: R"
 (--rates R ..., default 400): the connections together send R requests a second on a fixed
 schedule, as visitors who pause between clicks would, so the latencies are what a visitor waits
-while the site serves R requests a second. "late" counts the sends that found every connection
-still waiting (the site fell behind that rate): past 1%, that row's latencies understate.
+while the site serves R requests a second. "late" is the share of sends that found every
+connection still waiting (the site fell behind that rate): past 1%, that row's latencies
+understate.
 
 The request mix: songs are as popular as Zipf's law says (--zipf s: the song ranked r by playlist
 count is asked for with a probability proportional to 1 / r^s, over all the songs), so a few
