@@ -66,8 +66,7 @@ def recommendations_for_song(
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-    neighbour_names = [field.attname for field in Neighbour._meta.concrete_fields]
-    song_names = [field.attname for field in Song._meta.concrete_fields]
+    neighbour_names, song_names = _model_attributes()
     split = len(neighbour_names)
     recommendations = []
     for row in rows:
@@ -75,6 +74,15 @@ def recommendations_for_song(
         recommendation.neighbour = Song.from_db(connection.alias, song_names, row[split:])
         recommendations.append(recommendation)
     return recommendations
+
+
+@functools.cache
+def _model_attributes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The attribute names of a neighbour row's fields and a song's, in the statement's order."""
+    return (
+        tuple(field.attname for field in Neighbour._meta.concrete_fields),
+        tuple(field.attname for field in Song._meta.concrete_fields),
+    )
 
 
 @functools.cache

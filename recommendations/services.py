@@ -151,10 +151,7 @@ def build_run(
         summary = _job_summary(build, output_dir, on_progress)
         _update(build, status=Build.Status.LOADING, stage="load", summary=summary, spark_pid=None)
         on_progress("loading songs and neighbours into the database")
-        # One transaction: nobody sees the build complete before it is served.
-        with transaction.atomic():
-            _load(build, output_dir)
-            build_activate(build=build)
+        _load_and_activate(build, output_dir)
     except (SparkJobCancelled, BuildCancelled):
         _finish(build, Build.Status.CANCELLED, error="Cancelled on request.")
         return build
@@ -167,7 +164,8 @@ def build_run(
 
 
 def build_activate(*, build: Build) -> None:
-    """Make a complete build the one the site serves, in one short transaction.
+    """Make a complete build the one the site serves, in one short transaction (or as part of
+    the caller's).
 
     Once it commits, the cached id of the active build goes, so pages cached for the previous
     build are no longer served (see `selectors.active_build_id`)."""
@@ -265,8 +263,9 @@ def _job_options(build: Build, output_dir: Path) -> JobOptions:
     )
 
 
-def _load(build: Build, output_dir: Path) -> None:
-    """Load songs and neighbour rows in one transaction; on any error nothing stays."""
+def _load_and_activate(build: Build, output_dir: Path) -> None:
+    """Load songs and neighbour rows and make the build the one served, in one transaction: on
+    any error nothing stays, and nobody sees the build complete before it is served."""
     started = timezone.now()
 
     def check_cancel(rows: int) -> None:
@@ -291,6 +290,7 @@ def _load(build: Build, output_dir: Path) -> None:
             summary=build.summary,
             finished_at=timezone.now(),
         )
+        build_activate(build=build)
 
 
 def _record_progress(build: Build, event: dict, on_progress: ProgressCallback) -> None:
