@@ -11,10 +11,13 @@ by about a thousand titles) and `--neighbours` neighbour rows each, generated in
 with generate_series and loaded into a build's own partition as build_recs does; reused by later
 runs while the sizes match, and read into memory before measuring (`warm_database`: the tables
 and indexes, 4.4 GiB, as a server that has been answering for a while holds them; the database
-server needs the pg_prewarm extension, part of PostgreSQL's contrib). Then gunicorn serves the
-site with the production settings on 127.0.0.1 and `wrk` (Debian: apt-get install wrk) keeps
-N keep-alive connections busy for --seconds per row, driven by web_load.lua, which reports
-latency percentiles, non-200 answers and the X-Cache headers of the answers. Loopback only.
+server needs the pg_prewarm extension, part of PostgreSQL's contrib). The figures depend on the
+server's memory settings, which the output prints: to measure PostgreSQL as the compose stack
+runs it, ALTER SYSTEM SET shared_buffers = '4GB' and effective_cache_size = '10GB', then restart
+it. Then gunicorn serves the site with the production settings on 127.0.0.1 and `wrk` (Debian:
+apt-get install wrk) keeps N keep-alive connections busy for --seconds per row, driven by
+web_load.lua, which reports latency percentiles, non-200 answers and the X-Cache headers of the
+answers. Loopback only.
 
 Two kinds of row. "offered: max": each connection asks again as soon as it is answered, so the
 site runs flat out and req/s is its capacity; the latencies are then mostly time spent queueing,
@@ -215,6 +218,20 @@ def warm_database() -> None:
     )
 
 
+def server_settings() -> str:
+    """The database server's memory settings, which the figures depend on: PostgreSQL's default
+    shared_buffers (128MB) holds a small share of the 4.4 GiB, the compose stack's db service
+    sets 4GB (docker-compose.yml)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        values = []
+        for name in ("shared_buffers", "effective_cache_size"):
+            cursor.execute(f"SHOW {name}")
+            values.append(f"{name} {cursor.fetchone()[0]}")
+    return ", ".join(values)
+
+
 def synthetic_parameters(arguments: argparse.Namespace) -> dict:
     """What the loaded data is, in its build's parameters: sizes and the generator's version
     ("rows": 2 since a song's neighbour rows lie together)."""
@@ -399,6 +416,7 @@ def table_row(
 
 
 def measure(arguments: argparse.Namespace) -> None:
+    database_settings = server_settings()
     paths = request_paths(arguments)
     load_before = os.getloadavg()
     rows = []
@@ -435,6 +453,7 @@ def measure(arguments: argparse.Namespace) -> None:
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
     print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")
+    print(f"PostgreSQL: {database_settings} (the compose stack: 4GB, 10GB)")
     print(f"load average before: {' '.join(f'{value:.2f}' for value in load_before)}")
     print(f"load average after:  {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
