@@ -92,8 +92,7 @@ WARM_UP_REQUESTS_PER_SECOND = 4_000
 DEFAULT_CACHE_URL = "redis://localhost:6379/2"
 # The song page's target rate at 64 connections; each row is also measured at it by default.
 TARGET_RATE = 400
-# The latency targets at TARGET_CONNECTIONS: scenario -> (percentile, bound in ms). Each such row
-# shows its percentile as a share of the bound ("vs target": 1.00 or less holds).
+# The latency targets at TARGET_CONNECTIONS: scenario -> (percentile, bound in ms).
 TARGET_CONNECTIONS = 64
 TARGETS = {"song page": ("p99", 100.0), "search": ("p95", 50.0)}
 
