@@ -224,17 +224,15 @@ def warm_database() -> None:
 
 
 def server_settings() -> str:
-    """The database server's memory settings, which the figures depend on: PostgreSQL's default
-    shared_buffers (128MB) holds a small share of the 4.4 GiB, the compose stack's db service
-    sets 4GB (docker-compose.yml)."""
+    """The database server's memory settings, which the figures depend on."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        values = []
-        for name in ("shared_buffers", "effective_cache_size"):
-            cursor.execute(f"SHOW {name}")
-            values.append(f"{name} {cursor.fetchone()[0]}")
-    return ", ".join(values)
+        cursor.execute(
+            "SELECT current_setting('shared_buffers'), current_setting('effective_cache_size')"
+        )
+        buffers, cache_size = cursor.fetchone()
+    return f"shared_buffers {buffers}, effective_cache_size {cache_size}"
 
 
 def synthetic_parameters(arguments: argparse.Namespace) -> dict:
@@ -468,7 +466,7 @@ def measure(arguments: argparse.Namespace) -> None:
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
     print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")
-    print(f"PostgreSQL: {database_settings} (the compose stack: 4GB, 10GB)")
+    print(f"PostgreSQL: {database_settings} (compare docker-compose.yml's db service)")
     print(f"load average before: {' '.join(f'{value:.2f}' for value in load_before)}")
     print(f"load average after:  {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
