@@ -121,8 +121,12 @@ class BuildAdmin(admin.ModelAdmin):
             except services.BuildAlreadyRunning as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                services.build_enqueue(build=build)
-                self.message_user(request, f"Build {build.pk} queued.", messages.SUCCESS)
+                try:
+                    services.build_enqueue(build=build)
+                except services.BuildNotQueued as error:
+                    self.message_user(request, str(error), messages.ERROR)
+                else:
+                    self.message_user(request, f"Build {build.pk} queued.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:recommendations_build_changelist"))
         context = {
             **self.admin_site.each_context(request),

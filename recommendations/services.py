@@ -26,6 +26,8 @@ from recommendations.spark_submit import JobOptions, SparkJobCancelled, run_job
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str], None]
+# How long sending a build to the workers may keep trying a broker that does not answer.
+QUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 
 
 class BuildAlreadyRunning(Exception):
@@ -34,6 +36,10 @@ class BuildAlreadyRunning(Exception):
 
 class BuildCancelled(Exception):
     """The build was cancelled while it ran."""
+
+
+class BuildNotQueued(Exception):
+    """The runner could not take a queued build, which is now failed with the reason."""
 
 
 class BuildNotActivatable(Exception):
@@ -99,28 +105,42 @@ def build_enqueue(*, build: Build) -> None:
 
     "celery": a worker picks up `tasks.run_build`. "process": a detached `manage.py build_recs
     --build ID` process on this machine runs it, so nothing waits on the request that asked.
+    When the runner cannot take it (the broker is unreachable, the task does not import, the
+    process does not start), the build is failed with that reason at once, so it does not hold
+    the one-build-at-a-time slot, and BuildNotQueued says why.
     """
-    if settings.SONGREC_BUILD_RUNNER == "celery":
-        from recommendations.tasks import run_build  # tasks imports this module
+    hand_over = _send_to_workers if settings.SONGREC_BUILD_RUNNER == "celery" else _spawn_process
 
-        transaction.on_commit(lambda: run_build.delay(build.pk))
-        return
+    def enqueue() -> None:
+        try:
+            hand_over(build)
+        except Exception as error:
+            reason = f"could not hand the build to its runner: {type(error).__name__}: {error}"
+            _finish(build, Build.Status.FAILED, error=reason)
+            raise BuildNotQueued(f"Build {build.pk} failed: {reason}") from error
+
+    transaction.on_commit(enqueue)
+
+
+def _send_to_workers(build: Build) -> None:
+    from recommendations.tasks import run_build  # tasks imports this module
+
+    # Retried briefly: a broker that is down should fail the request, not hang it.
+    run_build.apply_async((build.pk,), retry_policy=QUEUE_RETRY_POLICY)
+
+
+def _spawn_process(build: Build) -> None:
     log_path = Path(settings.DATA_DIR) / "builds" / f"{build.pk}.log"
-
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "build_recs"]
-
-    def spawn() -> None:
-        log_path.parent.mkdir(parents=True, exist_ok=True)
-        with log_path.open("ab") as log:
-            subprocess.Popen(
-                [*command, "--build", str(build.pk)],
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    transaction.on_commit(spawn)
+    with log_path.open("ab") as log:
+        subprocess.Popen(
+            [*command, "--build", str(build.pk)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def build_run(

@@ -1,6 +1,9 @@
 """Versioned builds: the one-at-a-time guard, activation, removal, cancelling and faults."""
 
+import os
 import re
+import subprocess
+import sys
 import threading
 
 import psycopg2
@@ -16,6 +19,7 @@ from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from tests.playlists import FIRST, write_playlists_csv
 from tests.processes import (
+    REPOSITORY,
     child_database_url,
     wait_for,
     wait_for_build_to_finish,
@@ -207,3 +211,57 @@ def test_the_admin_button_works_without_redis(admin_client, settings, monkeypatc
     assert build.status == Build.Status.COMPLETE, build.error
     assert build.worker.startswith("process:")
     assert active_build() == build
+
+
+# Nothing listens on port 1: connections are refused at once.
+UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_build_the_broker_cannot_take_fails_at_once_and_frees_the_slot(tmp_path) -> None:
+    """`build_recs --async` with an unreachable REDIS_URL, run as the command an operator types."""
+    source = write_playlists_csv(tmp_path / "a.csv", FIRST)
+    environment = {
+        **os.environ,
+        "DATABASE_URL": child_database_url(),
+        "REDIS_URL": UNREACHABLE_BROKER,
+        "SONGREC_BUILD_RUNNER": "celery",
+        "SONGREC_DATA_DIR": str(tmp_path / "data"),
+    }
+    command = [sys.executable, "manage.py", "build_recs", "--input", str(source), "--async"]
+
+    for attempt in (1, 2):
+        finished = subprocess.run(
+            command, cwd=REPOSITORY, env=environment, capture_output=True, text=True, timeout=60
+        )
+        assert finished.returncode != 0
+        assert "could not hand the build to its runner" in finished.stderr, finished.stderr
+        assert "is queued" not in finished.stderr
+        assert Build.objects.count() == attempt
+
+    for build in Build.objects.all():
+        assert build.status == Build.Status.FAILED
+        assert not build.in_progress
+        assert "OperationalError" in build.error, build.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_admin_says_why_a_build_could_not_be_queued(admin_client, settings, tmp_path) -> None:
+    from songrec_site.celery import app
+
+    settings.SONGREC_BUILD_RUNNER = "celery"
+    configured_broker = app.conf.broker_url
+    app.conf.broker_url = UNREACHABLE_BROKER
+    try:
+        response = admin_client.post(
+            reverse("admin:recommendations_build_start"),
+            {"input_path": str(tmp_path / "a.csv"), "k": 5, "engine": "auto"},
+            follow=True,
+        )
+    finally:
+        app.conf.broker_url = configured_broker
+
+    build = Build.objects.get()
+    assert build.status == Build.Status.FAILED
+    assert f"Build {build.pk} failed: could not hand the build to its runner" in response.text
+    assert services.build_start(input_path=str(tmp_path / "b.csv")).status == Build.Status.QUEUED

@@ -84,7 +84,10 @@ class Command(BaseCommand):
         except (services.BuildAlreadyRunning, loading.InvalidOutput) as error:
             raise CommandError(str(error)) from error
         if options["run_async"]:
-            services.build_enqueue(build=build)
+            try:
+                services.build_enqueue(build=build)
+            except services.BuildNotQueued as error:
+                raise CommandError(str(error)) from error
             self.stdout.write(f"Build {build.pk} queued.")
             return
         self._run(build)
