@@ -21,11 +21,18 @@ if ! docker image inspect local/bookworm >/dev/null 2>&1; then
   mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm - \
     /etc/apt/sources.list.d/debian.sources | docker import - local/bookworm >/dev/null
 fi
+# A stand-in is made again when its files change; an image of that name from elsewhere (the
+# official one, with no stand-in label) is left as it is.
 for standin in python:3.11-slim-bookworm postgres:16-bookworm redis:7-bookworm caddy:2; do
-  if ! docker image inspect "$standin" >/dev/null 2>&1; then
+  name=${standin%%:*}
+  digest=$(cat "$standins/$name".* | sha256sum | cut -c1-16)
+  labels=$(docker image inspect --format \
+    '{{index .Config.Labels "org.songrec.standin"}}/{{index .Config.Labels "org.songrec.standin.digest"}}' \
+    "$standin" 2>/dev/null || echo missing)
+  if [ "$labels" = missing ] || { [ "$labels" != / ] && [ "${labels#*/}" != "$digest" ]; }; then
     echo "Making a stand-in for $standin"
-    docker build --quiet --network host -t "$standin" \
-      -f "$standins/${standin%%:*}.Dockerfile" "$standins" >/dev/null
+    docker build --quiet --network host --label "org.songrec.standin.digest=$digest" \
+      -t "$standin" -f "$standins/$name.Dockerfile" "$standins" >/dev/null
   fi
 done
 

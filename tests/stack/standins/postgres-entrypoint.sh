@@ -7,8 +7,8 @@ set -eu
 if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   password_file=$(mktemp)
   printf '%s\n' "${POSTGRES_PASSWORD:?the stand-in, like the official image, needs POSTGRES_PASSWORD}" >"$password_file"
-  initdb --username="$POSTGRES_USER" --pwfile="$password_file" --auth-local=trust \
-    --auth-host=scram-sha-256 >/dev/null
+  initdb --username="$POSTGRES_USER" --pwfile="$password_file" --encoding=UTF8 \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$password_file"
   echo "host all all all scram-sha-256" >>"$PGDATA/pg_hba.conf"
   pg_ctl --wait --options="-c listen_addresses=''" start >/dev/null

@@ -11,7 +11,8 @@ RUN mkdir -p /etc/postgresql-common/createcluster.d \
     && chown postgres:postgres /var/lib/postgresql/data /var/run/postgresql \
     && chmod 700 /var/lib/postgresql/data
 ENV PATH=/usr/lib/postgresql/15/bin:$PATH \
-    PGDATA=/var/lib/postgresql/data
+    PGDATA=/var/lib/postgresql/data \
+    LANG=C.UTF-8
 COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
 USER postgres
 LABEL org.songrec.standin="postgres:16-bookworm"
