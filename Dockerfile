@@ -15,9 +15,10 @@ COPY pyproject.toml README.md ./
 # Spark Connect's REPL (about 160 MB).
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir ${WHEELS_URL:+--no-index --find-links "$WHEELS_URL"} . \
-    && cd /opt/venv/lib/python3.11/site-packages \
-    && find . -mindepth 2 -type d -name tests -prune -exec rm -rf {} + \
-    && rm -rf pyarrow/include pyspark/jars/connect-repl
+    && find /opt/venv/lib/python3.11/site-packages -mindepth 2 -type d -name tests -prune \
+        -exec rm -rf {} + \
+    && rm -rf /opt/venv/lib/python3.11/site-packages/pyarrow/include \
+        /opt/venv/lib/python3.11/site-packages/pyspark/jars/connect-repl
 
 # Runtime stage: Python, a Java 17 runtime for Spark, the virtual environment and the code.
 FROM python:3.11-slim-bookworm AS runtime
@@ -37,6 +38,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     SONGREC_DATA_DIR=/data \
     PYSPARK_PYTHON=/opt/venv/bin/python \
     SPARK_LOCAL_DIRS=/tmp \
+    SPARK_WORKER_DIR=/tmp/spark-worker \
     NUMBA_CACHE_DIR=/data/numba-cache
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app

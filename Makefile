@@ -6,7 +6,7 @@ SAMPLE_ROWS ?= 50000
 SAMPLE := data/sample-$(SAMPLE_ROWS).csv
 TEST_DATABASE_URL ?= postgres://postgres:postgres@localhost:5432/songrec
 
-.PHONY: run test lint deploy-lint format sample services clean
+.PHONY: run test image stack-test lint deploy-lint format sample services clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,13 +26,24 @@ run: $(BIN)/.installed $(SAMPLE)
 	$(BIN)/python manage.py build_recs --input $(SAMPLE) --if-no-active-build
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## Lint, then the whole test suite against PostgreSQL, Redis and Chromium (installed/started if missing)
+## Lint, build the image, then the whole test suite against PostgreSQL, Redis, Chromium and the
+## Docker stack (each installed/started if missing)
 test: $(BIN)/.installed
 	.ci/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory deploy-lint
+	$(MAKE) --no-print-directory image
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
+
+## The production image, built here from stand-in bases and local wheels (tests/stack/build-image.sh)
+image: $(BIN)/.installed
+	tests/stack/build-image.sh
+
+## The stack tests alone: the image, then docker-compose's services on loopback ports
+stack-test: image
+	.ci/ensure-services postgres
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest tests/stack
 
 lint:
 	$(BIN)/ruff check .
@@ -42,7 +53,8 @@ lint:
 deploy-lint: $(BIN)/.installed
 	.ci/ensure-services deploy-tools
 	$(BIN)/hadolint Dockerfile
-	shellcheck deploy/*.sh .ci/run .ci/ensure-services
+	shellcheck deploy/*.sh .ci/run .ci/ensure-services tests/stack/*.sh tests/stack/standins/*.sh
+	$(BIN)/hadolint tests/stack/standins/*.Dockerfile
 	SONGREC_ENV_FILE=deploy/env.template docker-compose -f docker-compose.yml \
 		--profile spark --profile https config -q
 

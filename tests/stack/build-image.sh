@@ -16,10 +16,13 @@ export DOCKER_BUILDKIT=0
 
 .ci/ensure-services docker
 
-if ! docker image inspect local/bookworm >/dev/null 2>&1; then
-  echo "Making local/bookworm from Debian's packages"
-  mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm - \
-    /etc/apt/sources.list.d/debian.sources | docker import - local/bookworm >/dev/null
+if ! docker image inspect local/bookworm:12 >/dev/null 2>&1; then
+  echo "Making local/bookworm:12 from Debian's packages"
+  # This machine's own apt sources (a bookworm host's), so no mirror is named here.
+  sources=/etc/apt/sources.list.d/debian.sources
+  [ -f "$sources" ] || sources=/etc/apt/sources.list
+  mmdebstrap --quiet --variant=minbase --include=ca-certificates bookworm - "$sources" |
+    docker import - local/bookworm:12 >/dev/null
 fi
 # A stand-in is made again when its files change; an image of that name from elsewhere (the
 # official one, with no stand-in label) is left as it is.

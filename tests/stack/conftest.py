@@ -133,6 +133,13 @@ class Stack:
         connection.close()
         return rows
 
+    def database_answers(self) -> bool:
+        try:
+            self.query("SELECT 1")
+        except psycopg2.OperationalError:
+            return False
+        return True
+
     def web_answers(self) -> bool:
         try:
             return Browser(WEB).get("/healthz").status == 200
@@ -162,6 +169,11 @@ def report(line: str) -> None:
     path.parent.mkdir(exist_ok=True)
     with path.open("a") as out:
         out.write(line + "\n")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The restore drill replaces the stack's database: it runs after every other stack test."""
+    items.sort(key=lambda item: item.path == Path(__file__).with_name("test_backup.py"))
 
 
 @pytest.fixture(scope="session")

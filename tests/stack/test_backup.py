@@ -3,6 +3,7 @@ into a fresh one, and the site then serves the same active build and favourites.
 
 import subprocess
 
+from tests.processes import wait_for
 from tests.stack.conftest import PROJECT, Site, Stack, report
 
 FAVOURITES = (
@@ -28,8 +29,8 @@ def test_a_backup_restored_into_a_fresh_database_serves_the_same_site(
     stack.compose("rm", "-f", "db")
     subprocess.run(["docker", "volume", "rm", f"{PROJECT}_postgres-data"], check=True)
     stack.compose("up", "-d", "--no-build", "db")
-    stack.compose("up", "-d", "--no-build", "--no-deps", "migrate")
-    assert stack.query("SELECT count(*) FROM recommendations_build") == [(0,)]
+    wait_for(stack.database_answers, timeout=60, what="the fresh database to start")
+    assert stack.query("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [(0,)]
 
     restored = stack.run("deploy/restore.sh", str(dump))
     assert restored.returncode == 0, restored.stdout[-2000:] + restored.stderr[-3000:]

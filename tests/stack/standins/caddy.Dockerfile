@@ -1,5 +1,5 @@
 # Stand-in for caddy:2: Debian bookworm's Caddy (2.6), with the official image's paths.
-FROM local/bookworm
+FROM local/bookworm:12
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends caddy \

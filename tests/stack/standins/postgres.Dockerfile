@@ -1,6 +1,6 @@
 # Stand-in for postgres:16-bookworm: Debian bookworm's PostgreSQL (15) behind an entrypoint that
 # does what the official image's does with POSTGRES_USER, POSTGRES_PASSWORD and POSTGRES_DB.
-FROM local/bookworm
+FROM local/bookworm:12
 # hadolint ignore=DL3008
 RUN mkdir -p /etc/postgresql-common/createcluster.d \
     && echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.d/no-main.conf \
@@ -14,6 +14,7 @@ ENV PATH=/usr/lib/postgresql/15/bin:$PATH \
     PGDATA=/var/lib/postgresql/data \
     LANG=C.UTF-8
 COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+# hadolint ignore=DL3066
 USER postgres
 LABEL org.songrec.standin="postgres:16-bookworm"
 ENTRYPOINT ["docker-entrypoint.sh"]

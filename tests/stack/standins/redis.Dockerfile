@@ -1,5 +1,5 @@
 # Stand-in for redis:7-bookworm: Debian bookworm's Redis (7.0), run as redis in /data.
-FROM local/bookworm
+FROM local/bookworm:12
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends redis-server \
@@ -7,6 +7,7 @@ RUN apt-get update \
     && mkdir -p /data \
     && chown redis:redis /data
 WORKDIR /data
+# hadolint ignore=DL3066
 USER redis
 LABEL org.songrec.standin="redis:7-bookworm"
 CMD ["redis-server"]
