@@ -39,7 +39,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYSPARK_PYTHON=/opt/venv/bin/python \
     SPARK_LOCAL_DIRS=/tmp \
     SPARK_WORKER_DIR=/tmp/spark-worker \
-    NUMBA_CACHE_DIR=/data/numba-cache
+    NUMBA_CACHE_DIR=/data/numba-cache \
+    XDG_CACHE_HOME=/data/cache
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . .
