@@ -158,10 +158,15 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
         status, _, body = get(f"{base}/healthz")
         assert (status, json.loads(body)["status"]) == (200, "ok")
 
-        # The image's HEALTHCHECK command, pointed at this port.
+        # The image's HEALTHCHECK command, which reads gunicorn's port from GUNICORN_BIND.
         healthcheck = json.loads(dockerfile_instruction("HEALTHCHECK").split("CMD ", 1)[1])
-        healthcheck = [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in healthcheck]
-        assert subprocess.run(healthcheck, env=environment, timeout=30).returncode == 0
+        checked = subprocess.run(
+            healthcheck,
+            cwd=REPOSITORY,
+            env={**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            timeout=30,
+        )
+        assert checked.returncode == 0
 
         # Plain HTTP is sent to HTTPS; what the proxy marks as HTTPS is served, with HSTS.
         status, headers, _ = get(f"{base}/")
