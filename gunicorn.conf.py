@@ -9,7 +9,7 @@ Logs: JSON lines on stdout, like the site's own.
 Threaded workers (gthread) keep connections open between requests, so the proxy in front reuses
 them instead of opening one per request as with sync workers; and a worker waiting on PostgreSQL
 serves another request meanwhile. Python runs one thread at a time per process, so one process
-per CPU is enough (README.md, "Benchmarks", has the measurements).
+per CPU is enough (docs/benchmarks.md has the measurements).
 """
 
 import multiprocessing
