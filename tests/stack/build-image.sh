@@ -2,7 +2,8 @@
 # Builds the production image from the repository's Dockerfile on a machine that reaches neither
 # Docker Hub nor the Python package index from inside a build:
 #   - the base images the Dockerfile and docker-compose.yml name (python, postgres, redis, caddy)
-#     are made from Debian's packages (tests/stack/standins/), each only where that tag is missing;
+#     are made from Debian's packages (tests/stack/standins/), unless an image of that name that
+#     is not a stand-in is there already;
 #   - the project's wheels are built on this machine into build/wheels and served on loopback to
 #     the image build (the Dockerfile's WHEELS_URL).
 # Usage: tests/stack/build-image.sh [IMAGE]   (default: $SONGREC_IMAGE or songrec:latest)

@@ -79,14 +79,7 @@ class Stack:
     environment: dict[str, str] = field(default_factory=dict)
 
     def compose(self, *arguments: str, timeout: float = 600, check: bool = True) -> str:
-        finished = subprocess.run(
-            ["docker-compose", *arguments],
-            cwd=REPOSITORY,
-            env=self.environment,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
+        finished = self.run("docker-compose", *arguments, timeout=timeout)
         if check and finished.returncode != 0:
             raise AssertionError(
                 f"docker-compose {' '.join(arguments)} exited with {finished.returncode}:\n"
@@ -162,12 +155,14 @@ class Stack:
         return rows[0] if rows else None
 
 
+REPORT = REPOSITORY / "build" / "stack-report.txt"
+
+
 def report(line: str) -> None:
-    """Figures the closing note quotes: printed with -s, and kept in build/stack-report.txt."""
+    """A measured figure: printed (seen with -s) and added to build/stack-report.txt."""
     print(line)
-    path = REPOSITORY / "build" / "stack-report.txt"
-    path.parent.mkdir(exist_ok=True)
-    with path.open("a") as out:
+    REPORT.parent.mkdir(exist_ok=True)
+    with REPORT.open("a") as out:
         out.write(line + "\n")
 
 
@@ -194,6 +189,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         },
     )
     stack.compose("--profile", "spark", "--profile", "https", "down", "-v", "--remove-orphans")
+    REPORT.unlink(missing_ok=True)
     started = time.monotonic()
     stack.compose("up", "-d", "--no-build", "web", "worker")
     report(

@@ -5,6 +5,8 @@ import subprocess
 import tomllib
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from tests.processes import REPOSITORY
 from tests.stack.conftest import IMAGE, SECRET_KEY, report
@@ -89,11 +91,11 @@ def test_every_module_production_loads_imports(image) -> None:
 def test_no_development_package_is_installed(image) -> None:
     project = tomllib.loads((REPOSITORY / "pyproject.toml").read_text())["project"]
     development = {
-        requirement.split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip().lower()
+        canonicalize_name(Requirement(requirement).name)
         for requirement in project["optional-dependencies"]["dev"]
     }
     listed = in_image("pip", "list", "--format", "json")
-    installed = {package["name"].lower() for package in json.loads(listed.stdout)}
+    installed = {canonicalize_name(package["name"]) for package in json.loads(listed.stdout)}
     assert installed, listed.stderr
     assert not development & installed
 
