@@ -116,7 +116,7 @@ def run_build(
         job_arguments=arguments,
     )
     try:
-        summary, note = run_job(options, on_start=on_start), ""
+        summary, note = run_job(options, on_start=on_start).to_dict(), ""
     except SparkJobFailed as error:
         summary = None
         note = (

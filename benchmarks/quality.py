@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.measure import generated, load_average, run_build, table
-from spark.names import match_key
+from matching.names import match_key
 
 _FIELD = r'"((?:[^"\\]|\\.)*)"'
 _LINE = re.compile("^" + r"\s*,\s*".join([_FIELD] * 4) + r"\s*$")

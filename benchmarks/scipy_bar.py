@@ -21,8 +21,8 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from matching.names import match_key
 from spark.engines.kernel import Neighbours, SongMatrix, blocks, select_top_k
-from spark.names import match_key
 
 _MATRIX: SongMatrix | None = None
 

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 
-from spark.names import match_key
+from matching.names import match_key
 
 MAX_SEARCH_LENGTH = 200
 EMPTY_SEARCH_MESSAGE = "Type a song or an artist to search for."

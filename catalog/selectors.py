@@ -9,7 +9,7 @@ from django.db.models import BooleanField, Case, IntegerField, Max, Min, Q, Quer
 from django.db.models.expressions import RawSQL
 
 from catalog.models import Song
-from spark.names import match_key
+from matching.names import match_key
 
 # Near misses: songs whose name holds a stretch this similar to the query (pg_trgm's
 # word_similarity, 0 to 1), at most this many, best first.

@@ -6,7 +6,6 @@ transaction so the site switches to new data all at once.
 """
 
 import io
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,26 +18,24 @@ from django.db import connection
 
 from catalog.models import Song
 from recommendations import storage
+from spark.contract import InvalidSummary, Summary
 
 SONG_COLUMNS = ("key", "artist", "title", "artist_norm", "title_norm", "playlist_count")
 NEIGHBOUR_COLUMNS = ("song_key", "neighbour_key", "similarity", "rank")
 BATCH_ROWS = 50_000
 HISTOGRAM_BINS = 20
-# What a summary must hold for its output to be loaded on its own (`build_recs --load`).
-SUMMARY_FIELDS = {"input": str, "k": int, "engine": str, "songs": int, "neighbour_rows": int}
 
 
 class InvalidOutput(Exception):
     """A directory that is not a whole output of spark/job.py."""
 
 
-def read_output(output_dir: Path) -> dict:
+def read_output(output_dir: Path) -> Summary:
     """Check that `output_dir` holds a whole output of spark/job.py and return its summary.
 
-    The summary must parse and name the input, k, the engine, the counts and the seconds per
-    stage; `songs/` and `neighbours/` must be Parquet with the columns the load reads and as
-    many rows as the summary counted (a copy cut short has fewer). Only the Parquet footers are
-    read. Raises InvalidOutput saying what is wrong.
+    The summary must be a whole `Summary`; `songs/` and `neighbours/` must be Parquet with the
+    columns the load reads and as many rows as the summary counted (a copy cut short has
+    fewer). Only the Parquet footers are read. Raises InvalidOutput saying what is wrong.
     """
     if not output_dir.is_dir():
         raise InvalidOutput(f"{output_dir} is not a directory.")
@@ -46,22 +43,12 @@ def read_output(output_dir: Path) -> dict:
     if not summary_path.is_file():
         raise InvalidOutput(f"{summary_path} is missing: is this the output of spark/job.py?")
     try:
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InvalidOutput(f"{summary_path} is not valid JSON: {error}") from None
-    if not isinstance(summary, dict):
-        raise InvalidOutput(f"{summary_path} is not a JSON object.")
-    for name, kind in SUMMARY_FIELDS.items():
-        if not isinstance(summary.get(name), kind):
-            raise InvalidOutput(f"{summary_path} has no {kind.__name__} {name!r}.")
-    seconds = summary.get("seconds")
-    if not isinstance(seconds, dict) or not all(
-        isinstance(value, int | float) for value in seconds.values()
-    ):
-        raise InvalidOutput(f"{summary_path} has no seconds per stage.")
+        summary = Summary.from_json(summary_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, InvalidSummary) as error:
+        raise InvalidOutput(f"{summary_path} {error}.") from None
     for name, columns, expected in (
-        ("songs", SONG_COLUMNS, summary["songs"]),
-        ("neighbours", NEIGHBOUR_COLUMNS, summary["neighbour_rows"]),
+        ("songs", SONG_COLUMNS, summary.songs),
+        ("neighbours", NEIGHBOUR_COLUMNS, summary.neighbour_rows),
     ):
         rows = _check_parquet(output_dir / name, columns)
         if rows != expected:

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import Song
+from spark import contract
 
 
 class Build(models.Model):
@@ -16,8 +17,9 @@ class Build(models.Model):
         FAILED = "failed"
         CANCELLED = "cancelled"
 
-    # Share of the work done when each stage starts, for the progress bar.
-    STAGE_PROGRESS = {"read": 5, "normalise": 20, "neighbours": 45, "load": 85}
+    # Share of the work done when each stage starts, for the progress bar: the job's stages,
+    # then the load.
+    STAGE_PROGRESS = {**contract.STAGES, "load": 85}
 
     status = models.CharField(max_length=16, choices=Status, default=Status.QUEUED)
     in_progress = models.BooleanField(

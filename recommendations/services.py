@@ -22,6 +22,7 @@ from recommendations import loading, storage
 from recommendations.models import Build
 from recommendations.selectors import forget_active_build_id
 from recommendations.spark_submit import JobOptions, SparkJobCancelled, run_job
+from spark.contract import Summary
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +79,8 @@ def build_start_load(*, output_dir: Path) -> Build:
     output_dir = output_dir.resolve()  # a runner in another directory may load it
     summary = loading.read_output(output_dir)
     return _queue(
-        input_path=summary["input"],
-        parameters={"k": summary["k"], "load_only": True},
+        input_path=summary.input,
+        parameters={"k": summary.k, "load_only": True},
         output_path=str(output_dir),
     )
 
@@ -169,7 +170,13 @@ def build_run(
         _update(build, output_path=str(output_dir))
     try:
         summary = _job_summary(build, output_dir, on_progress)
-        _update(build, status=Build.Status.LOADING, stage="load", summary=summary, spark_pid=None)
+        _update(
+            build,
+            status=Build.Status.LOADING,
+            stage="load",
+            summary=summary.to_dict(),
+            spark_pid=None,
+        )
         on_progress("loading songs and neighbours into the database")
         _load_and_activate(build, output_dir)
     except (SparkJobCancelled, BuildCancelled):
@@ -254,13 +261,13 @@ def build_remove_old(*, keep: int) -> list[int]:
     return removed
 
 
-def _job_summary(build: Build, output_dir: Path, on_progress: ProgressCallback) -> dict:
+def _job_summary(build: Build, output_dir: Path, on_progress: ProgressCallback) -> Summary:
     """Run the job into `output_dir` and return its summary; a load-only build's output is
     there already, so it is checked instead and its summary's seconds become the timings."""
     if build.load_only:
         on_progress(f"checking the job's output in {output_dir}")
         summary = loading.read_output(output_dir)
-        _update(build, timings=dict(summary["seconds"]))
+        _update(build, timings=dict(summary.seconds))
         return summary
     return run_job(
         _job_options(build, output_dir),

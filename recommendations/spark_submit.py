@@ -7,7 +7,6 @@ command line work against any cluster manager (`--master spark://…`, `yarn`, `
 import contextlib
 import ctypes
 import ctypes.util
-import json
 import os
 import shutil
 import signal
@@ -20,9 +19,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import matching
 import spark
+from spark import contract
 
 JOB_PACKAGE = Path(spark.__file__).resolve().parent
+# What executors on a cluster import: the job and the name matching it shares with the site.
+SHIPPED_PACKAGES = (JOB_PACKAGE, Path(matching.__file__).resolve().parent)
 PR_SET_PDEATHSIG = 1
 STOP_POLL_SECONDS = 1.0
 
@@ -73,12 +76,13 @@ def is_local(master: str) -> bool:
 
 
 def package_job(destination: Path) -> Path:
-    """Zip the `spark` package, subpackages included, so executors on any cluster can import it
-    (--py-files)."""
+    """Zip the job's packages (SHIPPED_PACKAGES), subpackages included, so executors on any
+    cluster can import them (--py-files)."""
     archive = destination / "songrec_spark.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        for source in sorted(JOB_PACKAGE.rglob("*.py")):
-            zipped.write(source, f"spark/{source.relative_to(JOB_PACKAGE).as_posix()}")
+        for package in SHIPPED_PACKAGES:
+            for source in sorted(package.rglob("*.py")):
+                zipped.write(source, source.relative_to(package.parent).as_posix())
     return archive
 
 
@@ -107,7 +111,7 @@ def command(options: JobOptions) -> list[str]:
         f"spark.executor.memory={options.executor_memory}",
         *([] if is_local(options.master) else ["--py-files", str(package_job(options.output_dir))]),
         str(JOB_PACKAGE / "job.py"),
-        *[item for name, value in arguments.items() for item in (f"--{name}", str(value))],
+        *contract.command_line(arguments),
     ]
 
 
@@ -117,7 +121,7 @@ def run_job(
     on_progress: Callable[[dict], None] = lambda event: None,
     on_start: Callable[[subprocess.Popen], None] = lambda process: None,
     should_stop: Callable[[], bool] = lambda: False,
-) -> dict:
+) -> contract.Summary:
     """Run the job to the end and return its summary.
 
     Each progress event the job prints is passed to `on_progress` as it arrives. `should_stop` is
@@ -153,11 +157,11 @@ def run_job(
         )
         watcher.start()
         try:
-            for event in _events(process.stdout, log):
-                if event.get("event") == "summary":
-                    summary = event["summary"]
+            for kind, payload in _messages(process.stdout, log):
+                if kind == contract.SUMMARY:
+                    summary = payload
                 else:
-                    on_progress(event)
+                    on_progress(payload)
             returncode = process.wait()
         finally:
             if process.poll() is None:
@@ -170,7 +174,7 @@ def run_job(
         raise SparkJobFailed(
             f"the Spark job exited with status {returncode}:\n" + log_tail(log_path)
         )
-    return summary
+    return contract.Summary.from_dict(summary)
 
 
 def _stop_when_asked(
@@ -191,15 +195,14 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _events(lines: Iterable[str], log) -> Iterable[dict]:
+def _messages(lines: Iterable[str], log) -> Iterable[tuple[str, dict]]:
+    """The job's progress and summary lines, parsed; Spark's own lines go to `log`."""
     for line in lines:
-        kind, _, payload = line.partition(" ")
-        if kind == "PROGRESS":
-            yield json.loads(payload)
-        elif kind == "SUMMARY":
-            yield {"event": "summary", "summary": json.loads(payload)}
-        else:
+        message = contract.parse_line(line)
+        if message is None:
             log.write(line)
+        else:
+            yield message
 
 
 def log_tail(path: Path, lines: int = 40) -> str:

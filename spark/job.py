@@ -7,7 +7,6 @@ Progress goes to stdout as lines `PROGRESS {json}`; the summary is written to
 """
 
 import argparse
-import json
 import os
 import sys
 from urllib.parse import urlparse
@@ -20,59 +19,16 @@ from pyspark import StorageLevel
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from spark import reader, recall, songs
+from spark import contract, reader, recall, songs
 from spark.engines import exact, lsh, minhash, mllib
 from spark.engines.kernel import SongMatrix
 from spark.neighbours import top_k
 from spark.progress import Stages, report
 
-ENGINES = ("auto", "exact", "minhash", "mllib")
-# Σ size² (co-occurring pairs, counted with multiplicity) up to which auto runs the exact engine:
-# about 2.5 times the full generated file (4.0 billion, whose products take some 70 s on 2 cores).
-DEFAULT_EXACT_BUDGET = 10_000_000_000
-# Σ size² up to which the engines run in the driver process, not in Spark tasks: about two
-# seconds of one core, less than Python workers and the matrix's broadcast cost to start.
-DEFAULT_DRIVER_BUDGET = 250_000_000
-RECALL_AT = 10
-
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="spark.job", description=__doc__.splitlines()[0])
-    parser.add_argument("--input", required=True, help="CSV file or directory (any Hadoop path)")
-    parser.add_argument("--output", required=True, help="directory for songs/, neighbours/ …")
-    parser.add_argument("--k", type=int, default=20, help="neighbours kept per song")
-    parser.add_argument("--engine", choices=ENGINES, default="auto")
-    parser.add_argument(
-        "--exact-budget",
-        type=float,
-        default=DEFAULT_EXACT_BUDGET,
-        help="auto: largest Σ playlist size² for the exact engine (above it: minhash)",
-    )
-    parser.add_argument(
-        "--driver-budget",
-        type=float,
-        default=DEFAULT_DRIVER_BUDGET,
-        help="exact, minhash: largest Σ playlist size² computed in the driver (0: in Spark tasks)",
-    )
-    parser.add_argument("--max-bad-share", type=float, default=0.05, help="abort above this")
-    # b = 80 bands of r = 2 rows, windows of 10 songs per bucket: recall@10 0.96 on the full
-    # generated file in about 4.5 minutes (benchmarks/build_scaling.py).
-    parser.add_argument("--lsh-threshold", type=float, default=0.112, help="S-curve's steep point")
-    parser.add_argument("--lsh-rows", type=int, default=2, help="r: MinHash rows per band")
-    parser.add_argument("--lsh-bands", type=int, help="b: bands (default from the threshold)")
-    parser.add_argument("--lsh-cap", type=int, default=10, help="bucket window (songs)")
-    # mllib defaults are the original method's: 10 tables, every colliding pair that shares a
-    # playlist (distance below 1.0).
-    parser.add_argument("--hash-tables", type=int, default=10, help="mllib: MinHashLSH tables")
-    parser.add_argument(
-        "--max-distance",
-        type=float,
-        default=1.0,
-        help="mllib: Jaccard distance below which pairs are kept (similarity above 1 - d)",
-    )
-    parser.add_argument("--recall-sample", type=int, default=recall.SAMPLE_SIZE)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--master", help="Spark master; leave unset under spark-submit")
+    """The job's options (see `contract.OPTIONS`)."""
+    parser = contract.argument_parser(prog="spark.job", description=__doc__.splitlines()[0])
     return parser.parse_args(argv)
 
 
@@ -107,11 +63,11 @@ def _output_path(directory: str) -> tuple[pafs.FileSystem, str]:
     return pafs.FileSystem.from_uri(directory)
 
 
-def write_summary(output: str, summary: dict) -> None:
+def write_summary(output: str, summary: contract.Summary) -> None:
     """Write `<output>/summary.json` (see `_output_path`)."""
     filesystem, path = _output_path(output)
     with filesystem.open_output_stream(f"{path}/summary.json") as stream:
-        stream.write((json.dumps(summary, indent=2) + "\n").encode("utf-8"))
+        stream.write((summary.to_json(indent=2) + "\n").encode("utf-8"))
 
 
 def write_parquet(table: pa.Table, directory: str) -> None:
@@ -258,7 +214,7 @@ def _recall(
 
     At k below 10 (tiny tests) it is recall@k: a build cannot list more.
     """
-    at = min(RECALL_AT, args.k)
+    at = min(contract.RECALL_AT, args.k)
     sample = recall.sample_songs(matrix, args.recall_sample, args.seed)
     truth = recall.reference(matrix, sample, at)
     if found is not None:
@@ -274,7 +230,7 @@ def _recall(
     return {"at": at, **recall.recall_at(matrix, truth, found, at)}
 
 
-def run(spark: SparkSession, args: argparse.Namespace) -> dict:
+def run(spark: SparkSession, args: argparse.Namespace) -> contract.Summary:
     """Run every stage and write the outputs; returns the summary."""
     stages = Stages()
     output = args.output.rstrip("/")
@@ -324,13 +280,13 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
         report("recall", recall_at_10=quality["recall"], songs=quality["songs"])
 
     settings = lsh_settings(args)
-    summary = {
-        "input": args.input,
-        "engine": engine,
-        "engine_requested": args.engine,
-        "engine_reason": reason,
-        "k": args.k,
-        "parameters": {
+    summary = contract.Summary(
+        input=args.input,
+        engine=engine,
+        engine_requested=args.engine,
+        engine_reason=reason,
+        k=args.k,
+        parameters={
             "exact_budget": args.exact_budget,
             "driver_budget": args.driver_budget,
             "lsh_bands": settings.bands,
@@ -341,21 +297,21 @@ def run(spark: SparkSession, args: argparse.Namespace) -> dict:
             "max_distance": args.max_distance,
             "seed": args.seed,
         },
-        "lines_read": lines_read,
-        "rejected": rejected,
-        "records": record_count,
-        "rejected_by_reason": by_reason,
-        "songs": matrix.n_songs,
-        "playlists": playlist_count,
-        "memberships": int(matrix.indices.size),
-        "estimated_pairs": estimate,
-        "neighbours_in": "driver" if found is not None else "spark tasks",
-        "neighbour_rows": neighbour_rows,
-        "counts": {**counts, "output_rows": neighbour_rows},
-        "recall": quality,
-        "recall_at_10": quality["recall"],
-        "seconds": stages.seconds,
-    }
+        lines_read=lines_read,
+        rejected=rejected,
+        records=record_count,
+        rejected_by_reason=by_reason,
+        songs=matrix.n_songs,
+        playlists=playlist_count,
+        memberships=int(matrix.indices.size),
+        estimated_pairs=estimate,
+        neighbours_in="driver" if found is not None else "spark tasks",
+        neighbour_rows=neighbour_rows,
+        counts={**counts, "output_rows": neighbour_rows},
+        recall=quality,
+        recall_at_10=quality["recall"],
+        seconds=stages.seconds,
+    )
     write_summary(output, summary)
     return summary
 
@@ -370,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     finally:
         spark.stop()
-    print("SUMMARY " + json.dumps(summary), flush=True)
+    print(summary.line(), flush=True)
     return 0
 
 

@@ -1,14 +1,15 @@
-"""Progress lines on stdout (`PROGRESS {json}`) and timed stages, shared by the job's steps."""
+"""Progress lines on stdout (`contract.progress_line`) and timed stages of the job."""
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from spark.contract import progress_line
+
 
 def report(event: str, **fields: object) -> None:
     """One progress event; fields other than stage names are numbers or short strings."""
-    print("PROGRESS " + json.dumps({"event": event, **fields}), flush=True)
+    print(progress_line(event, **fields), flush=True)
 
 
 class Stages:

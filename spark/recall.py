@@ -11,7 +11,6 @@ import pandas as pd
 
 from spark.engines.kernel import Neighbours, SongMatrix, exact_top_k
 
-SAMPLE_SIZE = 1000
 # Relative tolerance when comparing similarities computed on different paths (float64 division).
 _TOLERANCE = 1e-9
 

@@ -152,7 +152,7 @@ def _pick(h: int, seq: list[str]) -> tuple[str, int]:
 
 
 def _key(name: str) -> str:
-    """Close to spark.names.match_key: distinct artists (or songs of one artist) differ in it."""
+    """Close to matching.names.match_key: distinct artists (or songs of one artist) differ in it."""
     text = unicodedata.normalize("NFKC", name).casefold()
     text = re.sub(r"\s+[-\u2013\u2014]\s+.*$", "", re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", text))
     text = unicodedata.normalize("NFKD", text.replace("&", " and "))

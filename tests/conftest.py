@@ -4,6 +4,8 @@ import sys
 
 import pytest
 
+from spark import contract
+
 TEST_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
 }
@@ -41,3 +43,30 @@ def spark():
     logging.getLogger("py4j").setLevel(logging.WARNING)
     yield session
     session.stop()
+
+
+@pytest.fixture
+def job_summary() -> contract.Summary:
+    """A whole summary as the job writes it, for tests of what reads or writes one."""
+    return contract.Summary(
+        input="playlists.csv",
+        engine="exact",
+        engine_requested="auto",
+        engine_reason="auto: within the exact budget",
+        k=2,
+        parameters={"seed": 1},
+        lines_read=13,
+        rejected=1,
+        records=12,
+        rejected_by_reason={"not four quoted fields": 1},
+        songs=6,
+        playlists=5,
+        memberships=11,
+        estimated_pairs=32,
+        neighbours_in="driver",
+        neighbour_rows=10,
+        counts={"blocks": 1, "output_rows": 10},
+        recall={"at": 2, "recall": 1.0, "songs": 4},
+        recall_at_10=1.0,
+        seconds={"read": 1.5, "normalise": 0.5},
+    )

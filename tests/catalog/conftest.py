@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from catalog.models import Song
-from spark.names import match_key
+from matching.names import match_key
 
 SCRIPT_TAG = "<script>alert(1)</script>"
 ESCAPED_SCRIPT_TAG = "&lt;script&gt;alert(1)&lt;/script&gt;"

@@ -22,7 +22,8 @@ def run_engine(spark, generated, engine: str, *extra: str, name: str = ""):
     directory, path, _ = generated
     out = directory / (name or engine)
     arguments = ["--input", str(path), "--output", str(out), "--k", "10", "--engine", engine]
-    summary = job.run(spark, job.parse_args([*arguments, "--recall-sample", "200", *extra]))
+    arguments = job.parse_args([*arguments, "--recall-sample", "200", *extra])
+    summary = job.run(spark, arguments).to_dict()
     neighbours = spark.read.parquet(f"{out}/neighbours").toPandas()
     songs = spark.read.parquet(f"{out}/songs").toPandas()
     return summary, neighbours, songs

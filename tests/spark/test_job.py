@@ -54,7 +54,7 @@ def output(request, spark, tmp_path_factory):
             "20",
         ]
     )
-    summary = job.run(spark, arguments)
+    summary = job.run(spark, arguments).to_dict()
     songs = {
         row["title"]: row.asDict() for row in spark.read.parquet(f"{directory}/out/songs").collect()
     }
@@ -122,10 +122,10 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
     assert rejects == [{"line": '"x","y",z,"w","v"', "reason": "not four quoted fields"}]
 
 
-def test_the_summary_reaches_outputs_given_as_uris(tmp_path) -> None:
+def test_the_summary_reaches_outputs_given_as_uris(tmp_path, job_summary) -> None:
     """On Dataproc the output is gs://…: the summary goes through pyarrow, as file: does here."""
-    job.write_summary(tmp_path.as_uri(), {"engine": "exact", "songs": 6})
-    assert json.loads((tmp_path / "summary.json").read_text()) == {"engine": "exact", "songs": 6}
+    job.write_summary(tmp_path.as_uri(), job_summary)
+    assert json.loads((tmp_path / "summary.json").read_text()) == job_summary.to_dict()
 
 
 @pytest.mark.parametrize("as_uri", [False, True])
@@ -151,7 +151,7 @@ def test_too_many_bad_lines_stops_the_job_with_a_clear_message(spark, tmp_path) 
 def test_auto_runs_exact_within_the_budget_and_minhash_above_it(spark, tmp_path) -> None:
     source = write_playlists_csv(tmp_path / "playlists.csv", ROWS)
     common = ["--input", str(source), "--k", "2", "--recall-sample", "10"]
-    within = job.run(spark, job.parse_args([*common, "--output", str(tmp_path / "a")]))
+    within = job.run(spark, job.parse_args([*common, "--output", str(tmp_path / "a")])).to_dict()
     assert (within["engine"], within["engine_requested"]) == ("exact", "auto")
     # Σ size²: Starred 3² + 3², Road trip 3² + 2², Quiet 1²
     assert within["estimated_pairs"] == 9 + 9 + 9 + 4 + 1
@@ -159,7 +159,7 @@ def test_auto_runs_exact_within_the_budget_and_minhash_above_it(spark, tmp_path)
     above = job.run(
         spark,
         job.parse_args([*common, "--output", str(tmp_path / "b"), "--exact-budget", "10"]),
-    )
+    ).to_dict()
     assert above["engine"] == "minhash"
     assert (
         "32 co-occurring pairs (Σ playlist size²) above the exact budget of 10"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spark.names import match_key
+from matching.names import match_key
 from spark.synthetic import GenerationStats, generate, main
 
 HEADER = '"user_id", "artistname", "trackname", "playlistname"\n'

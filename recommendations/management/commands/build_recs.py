@@ -5,13 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from recommendations import loading, services
 from recommendations.models import Build
 from recommendations.selectors import active_build
-
-# Options handed to spark/job.py as they are (--k and --spark-master are the build's own).
-JOB_ARGUMENTS = (
-    *("engine", "exact_budget", "driver_budget", "seed"),
-    *("lsh_threshold", "lsh_rows", "lsh_bands", "lsh_cap"),
-    *("hash_tables", "max_distance"),
-)
+from spark import contract
 
 
 class Command(BaseCommand):
@@ -27,24 +21,17 @@ class Command(BaseCommand):
             metavar="DIR",
             help="load this output of spark/job.py (e.g. from Dataproc) instead of running Spark",
         )
-        parser.add_argument("--k", type=int, help="neighbours kept per song (default 20)")
+        k = contract.OPTION["k"]
+        parser.add_argument("--k", type=int, help=f"{k.help} (default {k.default})")
         parser.add_argument("--spark-master", help="Spark master URL (default SPARK_MASTER)")
-        parser.add_argument(
-            "--engine", choices=("auto", "exact", "minhash", "mllib"), help="default auto"
-        )
-        parser.add_argument("--exact-budget", type=float, help="auto: largest Σ playlist size²")
-        parser.add_argument(
-            "--driver-budget",
-            type=float,
-            help="largest Σ playlist size² computed in the Spark driver (0: in Spark tasks)",
-        )
-        parser.add_argument("--lsh-threshold", type=float, help="minhash: S-curve's steep point")
-        parser.add_argument("--lsh-rows", type=int, help="minhash: rows per band (r)")
-        parser.add_argument("--lsh-bands", type=int, help="minhash: bands (b)")
-        parser.add_argument("--lsh-cap", type=int, help="minhash: bucket window (songs)")
-        parser.add_argument("--seed", type=int, help="hash functions and recall sample")
-        parser.add_argument("--hash-tables", type=int, help="mllib: MinHashLSH hash tables")
-        parser.add_argument("--max-distance", type=float, help="mllib: distance threshold")
+        # The job's tuning options, handed to spark/job.py as they are; unset, the job's default.
+        for option in contract.TUNING:
+            parser.add_argument(
+                f"--{option.name}",
+                type=option.type,
+                choices=option.choices,
+                help=f"{option.help} (default {option.default})",
+            )
         parser.add_argument(
             "--async",
             action="store_true",
@@ -66,11 +53,8 @@ class Command(BaseCommand):
             return self._run(build)
         if not options["input"] and not options["load"]:
             raise CommandError("--input (or --load) is required.")
-        job_options = [
-            f"--{name.replace('_', '-')}"
-            for name in ("input", "k", "spark_master", *JOB_ARGUMENTS)
-            if options[name] is not None
-        ]
+        given = ("input", "k", "spark_master", *(option.dest for option in contract.TUNING))
+        job_options = [f"--{name.replace('_', '-')}" for name in given if options[name] is not None]
         if options["load"] and job_options:
             raise CommandError(
                 f"--load takes an output the job already computed: "
@@ -96,9 +80,9 @@ class Command(BaseCommand):
         if options["load"]:
             return services.build_start_load(output_dir=Path(options["load"]))
         job_arguments = {
-            name.replace("_", "-"): options[name]
-            for name in JOB_ARGUMENTS
-            if options[name] is not None
+            option.name: options[option.dest]
+            for option in contract.TUNING
+            if options[option.dest] is not None
         }
         return services.build_start(
             input_path=options["input"],

@@ -1,6 +1,6 @@
 import pytest
 
-from spark.names import match_key
+from matching.names import match_key
 
 
 @pytest.mark.parametrize(
