@@ -131,20 +131,13 @@ def run_job(
     """
     options.output_dir.mkdir(parents=True, exist_ok=True)
     log_path = options.output_dir / "spark.log"
-    search_path = [str(JOB_PACKAGE.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
-    environment = {
-        **os.environ,
-        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
-        "PYSPARK_DRIVER_PYTHON": sys.executable,
-        "PYTHONPATH": os.pathsep.join(search_path),
-    }
     summary: dict | None = None
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             command(options),
             stdout=subprocess.PIPE,
             stderr=log,
-            env=environment,
+            env=_environment(),
             text=True,
             encoding="utf-8",
             start_new_session=True,
@@ -175,6 +168,18 @@ def run_job(
             f"the Spark job exited with status {returncode}:\n" + log_tail(log_path)
         )
     return contract.Summary.from_dict(summary)
+
+
+def _environment() -> dict[str, str]:
+    """This process's environment, with the job's packages importable and Spark's Python
+    workers on this interpreter."""
+    search_path = [str(JOB_PACKAGE.parent), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {
+        **os.environ,
+        "PYSPARK_PYTHON": os.environ.get("PYSPARK_PYTHON", sys.executable),
+        "PYSPARK_DRIVER_PYTHON": sys.executable,
+        "PYTHONPATH": os.pathsep.join(search_path),
+    }
 
 
 def _stop_when_asked(

@@ -109,27 +109,11 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
     environment, tmp_path
 ):
     # The one-shot migrate service, through the entrypoint (which waits for the database).
-    migrate = subprocess.run(
-        entrypoint() + COMPOSE["services"]["migrate"]["command"],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    run_to_the_end(entrypoint() + COMPOSE["services"]["migrate"]["command"], environment)
 
     # collectstatic, as the image build runs it.
     assert "python manage.py collectstatic --no-input" in DOCKERFILE
-    collect = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input"],
-        cwd=REPOSITORY,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert collect.returncode == 0, collect.stdout + collect.stderr
+    run_to_the_end([sys.executable, "manage.py", "collectstatic", "--no-input"], environment)
     manifest = json.loads((tmp_path / "staticfiles" / "staticfiles.json").read_text())
     hashed_css = manifest["paths"]["css/site.css"]
 
@@ -155,30 +139,7 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
             return answers(f"{base}/healthz")
 
         wait_for(web_up, timeout=60, what="gunicorn to answer /healthz")
-        status, _, body = get(f"{base}/healthz")
-        assert (status, json.loads(body)["status"]) == (200, "ok")
-
-        # The image's HEALTHCHECK command, which reads gunicorn's port from GUNICORN_BIND.
-        healthcheck = json.loads(dockerfile_instruction("HEALTHCHECK").split("CMD ", 1)[1])
-        checked = subprocess.run(
-            healthcheck,
-            cwd=REPOSITORY,
-            env={**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-            timeout=30,
-        )
-        assert checked.returncode == 0
-
-        # Plain HTTP is sent to HTTPS; what the proxy marks as HTTPS is served, with HSTS.
-        status, headers, _ = get(f"{base}/")
-        assert status == 301
-        assert headers["Location"] == f"https://127.0.0.1:{port}/"
-        status, headers, body = get(f"{base}/", {"X-Forwarded-Proto": "https"})
-        assert status == 200, body[:2000]
-        assert "max-age=31536000" in headers["Strict-Transport-Security"]
-        assert hashed_css in body.decode()
-        status, headers, _ = get(f"{base}/static/{hashed_css}", {"X-Forwarded-Proto": "https"})
-        assert status == 200
-        assert "immutable" in headers["Cache-Control"]
+        check_served(base, {**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"}, hashed_css)
 
         # Logs are JSON lines.
         assert "gunicorn.error" in loggers_in(web_log)
@@ -193,6 +154,41 @@ def test_migrate_collectstatic_gunicorn_and_worker_start_with_production_setting
         stop(worker)
     # A line per request (written after the answer, so read once gunicorn has stopped).
     assert "gunicorn.access" in loggers_in(web_log)
+
+
+def run_to_the_end(command: list[str], environment: dict[str, str]) -> None:
+    done = subprocess.run(
+        command, cwd=REPOSITORY, env=environment, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def check_served(base: str, environment: dict[str, str], hashed_css: str) -> None:
+    """What gunicorn at `base` answers, as the proxy and the HEALTHCHECK see it."""
+    status, _, body = get(f"{base}/healthz")
+    assert (status, json.loads(body)["status"]) == (200, "ok")
+
+    # The image's HEALTHCHECK command, which reads gunicorn's port from GUNICORN_BIND.
+    healthcheck = json.loads(dockerfile_instruction("HEALTHCHECK").split("CMD ", 1)[1])
+    checked = subprocess.run(
+        healthcheck,
+        cwd=REPOSITORY,
+        env=environment,
+        timeout=30,
+    )
+    assert checked.returncode == 0
+
+    # Plain HTTP is sent to HTTPS; what the proxy marks as HTTPS is served, with HSTS.
+    status, headers, _ = get(f"{base}/")
+    assert status == 301
+    assert headers["Location"] == f"https://{base.removeprefix('http://')}/"
+    status, headers, body = get(f"{base}/", {"X-Forwarded-Proto": "https"})
+    assert status == 200, body[:2000]
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
+    assert hashed_css in body.decode()
+    status, headers, _ = get(f"{base}/static/{hashed_css}", {"X-Forwarded-Proto": "https"})
+    assert status == 200
+    assert "immutable" in headers["Cache-Control"]
 
 
 def loggers_in(log: Path) -> set[str]:
