@@ -27,8 +27,8 @@ backlog = 2048
 # Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new
 # connections evenly over them. On one shared socket, whichever worker wakes first takes a
 # burst of connections: 16 of the proxy's or a load test's keep-alive connections could all
-# land in one worker, which then uses one core while the other idles (measured: half the
-# requests per second in about one run of three).
+# land in one worker, which then uses one core while the other idles, and the requests served
+# per second fall with it (docs/benchmarks.md, web_load).
 reuse_port = True
 # Requests come from the reverse proxy on the same host or network.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")

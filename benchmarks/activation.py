@@ -68,20 +68,16 @@ def load_build(rows: int) -> tuple[object, dict[str, float]]:
     return build, seconds
 
 
-def main() -> None:
-    arguments = parse_arguments()
-    use_database(arguments.database)
+def empty_catalogue() -> None:
+    """This database is the benchmark's own: start from empty tables and SONGS songs."""
     from django.db import connection
 
-    from catalog.models import Song
-    from recommendations import services, storage
+    from recommendations import storage
     from recommendations.models import Build
-    from recommendations.selectors import recommendations_for_song
 
     for build_id in Build.objects.values_list("pk", flat=True):
         storage.remove(build_id)
     with connection.cursor() as cursor:
-        # This database is the benchmark's own: start from empty tables.
         cursor.execute("TRUNCATE recommendations_build, catalog_song CASCADE")
         cursor.execute(
             "INSERT INTO catalog_song (key, artist, title, artist_norm, title_norm, "
@@ -90,6 +86,25 @@ def main() -> None:
             [SONGS],
         )
 
+
+def print_table(rows_per_build: int, rows: list[tuple[str, str]]) -> None:
+    width = max(len(label) for label, _ in rows)
+    print(f"\n{rows_per_build:,} neighbour rows per build, PostgreSQL partition per build")
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value:>12}")
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    use_database(arguments.database)
+    from django.db import connection
+
+    from catalog.models import Song
+    from recommendations import services
+    from recommendations.models import Build
+    from recommendations.selectors import recommendations_for_song
+
+    empty_catalogue()
     print(f"loading two builds of {arguments.rows:,} neighbour rows …", flush=True)
     old, old_seconds = load_build(arguments.rows)
     new, new_seconds = load_build(arguments.rows)
@@ -130,10 +145,7 @@ def main() -> None:
         ("slowest read during the drop", f"{max(during_drop) * 1000:.1f} ms"),
         ("median read", f"{statistics.median(reads) * 1000:.2f} ms"),
     ]
-    width = max(len(label) for label, _ in rows)
-    print(f"\n{arguments.rows:,} neighbour rows per build, PostgreSQL partition per build")
-    for label, value in rows:
-        print(f"  {label:<{width}}  {value:>12}")
+    print_table(arguments.rows, rows)
     print(f"  (the older build's load: {old_seconds['insert']:.1f} s insert)")
     if Build.objects.get(pk=old.pk).neighbour_count is not None:
         sys.exit("the old build was not removed")

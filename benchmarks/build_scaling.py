@@ -18,7 +18,7 @@ from pathlib import Path
 
 from benchmarks.measure import PeakMemory, Run, generated, load_average, run_build, table
 
-SWEEP = [  # (bands, rows, cap); the first is the default
+SWEEP = [  # (bands, rows, cap)
     (39, 2, 10),
     (25, 2, 10),
     (39, 2, 20),

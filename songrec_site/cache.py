@@ -1,7 +1,7 @@
 """Django's Redis cache backend, with one Redis client per connection pool.
 
 Django's client wraps its connection pool in a new `redis.Redis` for every cache operation, and
-building one costs more than the GET itself (about 0.2 ms with redis-py 8): most of the cost of
+building one costs more than the GET itself (docs/benchmarks.md, page_cost): most of the cost of
 a page served from the cache. A `redis.Redis` is safe to share between threads (each command takes
 its own connection from the pool), so this client builds one per pool and keeps it.
 """

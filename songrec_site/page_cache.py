@@ -16,9 +16,9 @@ marked private, no-store or no-cache. So no stored page holds a CSRF token: the 
 one (log out, the favourite heart) are shown to signed-in visitors, and rendering
 `{% csrf_token %}` sets the CSRF cookie, which keeps the answer out of the cache.
 
-The shared cache holds each page compressed (zlib, fastest level: about a fifth of its size, so
-Redis's memory holds five times as many pages; compressing takes 0.1 to 0.2 ms once per page,
-decompressing a few hundredths of a millisecond per hit from it); each process's own copies are
+The shared cache holds each page compressed (zlib, fastest level: pages shrink several times
+over, so Redis's memory holds that many more; compressing costs a little once per page,
+decompressing far less per hit: docs/benchmarks.md, page_cost); each process's own copies are
 kept as they are sent.
 
 Views answered from the cache do not run, so their signals (`song_page_viewed`,
