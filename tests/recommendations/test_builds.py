@@ -192,7 +192,7 @@ def test_losing_the_database_connection_during_the_load_fails_the_build(tmp_path
 
 @pytest.mark.django_db(transaction=True)
 def test_the_admin_button_works_without_redis(admin_client, settings, monkeypatch, tmp_path):
-    """The quick start's runner: a detached `build_recs --build` process, no broker."""
+    """The quick start's runner: a detached `run_build` process, no broker."""
     settings.SONGREC_BUILD_RUNNER = "process"
     monkeypatch.setenv("DATABASE_URL", child_database_url())
     monkeypatch.setenv("SONGREC_DATA_DIR", str(settings.DATA_DIR))

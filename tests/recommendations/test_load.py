@@ -207,7 +207,7 @@ def test_a_load_that_fails_in_the_database_fails_the_build_and_keeps_the_previou
 
 @pytest.mark.django_db(transaction=True)
 def test_async_load_is_run_by_the_process_runner(settings, monkeypatch, job_output) -> None:
-    """`--async` queues the build; a detached `build_recs --build ID` process loads it."""
+    """`--async` queues the build; a detached `run_build ID` process loads it."""
     settings.SONGREC_BUILD_RUNNER = "process"
     monkeypatch.setenv("DATABASE_URL", child_database_url())
     monkeypatch.setenv("SONGREC_DATA_DIR", str(settings.DATA_DIR))
