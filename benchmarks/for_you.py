@@ -54,10 +54,8 @@ def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
 
 def load(arguments: argparse.Namespace) -> None:
     """Replace the benchmark's songs, build, neighbours and user with generated ones."""
-    from django.contrib.auth import get_user_model
     from django.db import connection, transaction
 
-    from accounts import services as accounts
     from catalog.models import Song
     from recommendations.models import Build, Neighbour
 
@@ -105,24 +103,34 @@ def load(arguments: argparse.Namespace) -> None:
             step(f"index {name}")
         cursor.execute("SET session_replication_role = origin")
 
-        get_user_model().objects.filter(username="bench").delete()
-        user = get_user_model().objects.create_user(username="bench", password="not-used-1234")
-        spacing = songs // (arguments.favourites + arguments.views)
-        favourite_keys = [1 + i * spacing for i in range(arguments.favourites)]
-        view_keys = [1 + (arguments.favourites + i) * spacing for i in range(arguments.views)]
-        by_key = Song.objects.in_bulk(favourite_keys + view_keys, field_name="key")
-        for key in favourite_keys:
-            accounts.song_favourite(user=user, song=by_key[key])
-        for key in view_keys:
-            accounts.history_record_view(user=user, song=by_key[key])
+        create_user(arguments)
         step(f"user with {arguments.favourites} favourites and {arguments.views} song views")
 
     # After the commit (VACUUM cannot run in a transaction): planner statistics, and the
-    # visibility map that lets PostgreSQL answer from an index alone.
-    # The whole database: the songs and neighbours, and the accounts' tables beside them.
+    # visibility map that lets PostgreSQL answer from an index alone, for the whole database
+    # (the songs and neighbours, and the accounts' tables beside them).
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     step("VACUUM ANALYZE")
+
+
+def create_user(arguments: argparse.Namespace) -> None:
+    """The user "bench", with favourites and song views spread evenly over the songs."""
+    from django.contrib.auth import get_user_model
+
+    from accounts import services as accounts
+    from catalog.models import Song
+
+    get_user_model().objects.filter(username="bench").delete()
+    user = get_user_model().objects.create_user(username="bench", password="not-used-1234")
+    spacing = arguments.songs // (arguments.favourites + arguments.views)
+    favourite_keys = [1 + i * spacing for i in range(arguments.favourites)]
+    view_keys = [1 + (arguments.favourites + i) * spacing for i in range(arguments.views)]
+    by_key = Song.objects.in_bulk(favourite_keys + view_keys, field_name="key")
+    for key in favourite_keys:
+        accounts.song_favourite(user=user, song=by_key[key])
+    for key in view_keys:
+        accounts.history_record_view(user=user, song=by_key[key])
 
 
 def is_loaded(arguments: argparse.Namespace) -> bool:
