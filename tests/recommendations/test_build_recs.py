@@ -1,27 +1,14 @@
 """build_recs end to end: spark-submit on a small CSV, then the load into the database."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
-from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from tests.playlists import FIRST, SECOND, write_playlists_csv
+from tests.recommendations.conftest import build_recs, songs_by_title
 
-
-@pytest.fixture(autouse=True)
-def build_directory(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    settings.SPARK_DRIVER_MEMORY = "1g"
-    settings.SPARK_MASTER = "local[2]"
-
-
-def build_recs(path, **options) -> None:
-    call_command("build_recs", input=str(path), k=5, **options)
-
-
-def songs_by_title() -> dict[str, Song]:
-    return {song.title: song for song in Song.objects.all()}
+pytestmark = pytest.mark.usefixtures("build_settings")
 
 
 @pytest.mark.django_db
@@ -77,26 +64,3 @@ def test_a_failed_build_leaves_the_previous_one_serving(tmp_path) -> None:
     assert active_build() == serving
     twin_a = songs_by_title()["Twin A"]
     assert len(recommendations_for_song(song=twin_a, include_same_artist=True)) > 0
-
-
-@pytest.mark.django_db
-def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
-    build_recs(
-        write_playlists_csv(tmp_path / "first.csv", FIRST),
-        engine="minhash",
-        lsh_bands=7,
-        lsh_rows=3,
-        lsh_cap=50,
-        seed=9,
-    )
-    build = active_build()
-    assert build.parameters["job_arguments"] == {
-        "engine": "minhash", "lsh-rows": 3, "lsh-bands": 7, "lsh-cap": 50, "seed": 9
-    }  # fmt: skip
-    assert build.summary["engine"] == "minhash"
-    parameters = build.summary["parameters"]
-    assert (parameters["lsh_bands"], parameters["lsh_rows"], parameters["lsh_cap"]) == (7, 3, 50)
-    assert "candidates" in build.timings
-    twin_a = songs_by_title()["Twin A"]
-    best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
-    assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)
