@@ -32,6 +32,7 @@ test: $(BIN)/.installed
 	.ci/ensure-services
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory deploy-lint
 	$(MAKE) --no-print-directory image
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest
@@ -48,6 +49,7 @@ stack-test: image
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 ## The deployment files without a Docker engine: hadolint, shellcheck, the compose file's schema
 deploy-lint: $(BIN)/.installed

@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Favourite, HistoryEntry, LoginFailure
 from catalog.models import Song
-from recommendations.models import Build, Neighbour
-from recommendations.selectors import active_build
+from recommendations.selectors import active_build, summed_neighbours
 
 FAVOURITE_WEIGHT = 1.0
 # Opening a song page says less than keeping the song.
@@ -60,80 +59,50 @@ def for_you(*, user: AbstractBaseUser, limit: int = 20) -> list[ForYou]:
 
     Seeds are the user's favourites (weight 1) and their last RECENT_VIEWS_COUNTED distinct song
     views that are not favourites (weight VIEW_WEIGHT). A song's score is the sum over seeds of
-    seed weight × similarity of their Neighbour rows; songs already favourited are left out.
-    Two queries: the ranking (one GROUP BY over the seeds' neighbour rows), then the songs.
+    seed weight × similarity (`recommendations.selectors.summed_neighbours`); songs already
+    favourited are left out. Two queries: the seeds, then the ranking with its songs.
     """
+    seeds, favourites = _seeds(user)
+    ranked = summed_neighbours(seeds=seeds, exclude=favourites, limit=limit)
+    return [
+        ForYou(
+            song=item.song,
+            score=item.score,
+            because=item.because,
+            because_favourite=item.because.key in favourites,
+            seed_count=item.seed_count,
+        )
+        for item in ranked
+    ]
+
+
+def _seeds(user: AbstractBaseUser) -> tuple[dict[int, float], set[int]]:
+    """The user's seeds (song key: weight) and their favourites' keys, in one query."""
     favourite_table = Favourite._meta.db_table
     history_table = HistoryEntry._meta.db_table
-    neighbour_table = Neighbour._meta.db_table
-    build_table = Build._meta.db_table
-    # Each seed reads only its own neighbour rows through the (build, song, …) index, so the
-    # cost follows the user's seed count, not the size of the neighbour table.
     sql = f"""
-        WITH seed AS (
-            SELECT song_key, CAST(%(favourite_weight)s AS DOUBLE PRECISION) AS weight
-            FROM {favourite_table} WHERE user_id = %(user_id)s
-            UNION ALL
-            SELECT song_key, CAST(%(view_weight)s AS DOUBLE PRECISION) FROM (
-                SELECT h.song_key FROM {history_table} h
-                WHERE h.user_id = %(user_id)s AND h.kind = %(view)s AND NOT EXISTS (
-                    SELECT 1 FROM {favourite_table} f
-                    WHERE f.user_id = %(user_id)s AND f.song_key = h.song_key
-                )
-                GROUP BY h.song_key ORDER BY MAX(h.created_at) DESC LIMIT %(recent_views)s
-            ) recent
-        ),
-        contribution AS (
-            SELECT n.neighbour_key, n.song_key AS seed_key, seed.weight,
-                   n.similarity * seed.weight AS score
-            FROM seed JOIN {neighbour_table} n ON n.song_key = seed.song_key
-            WHERE n.build_id = (SELECT id FROM {build_table} WHERE is_active)
-              AND NOT EXISTS (
-                  SELECT 1 FROM {favourite_table} f
-                  WHERE f.user_id = %(user_id)s AND f.song_key = n.neighbour_key
-              )
-        ),
-        ranked AS (
-            SELECT neighbour_key, SUM(score) AS score, COUNT(*) AS seed_count
-            FROM contribution GROUP BY neighbour_key
-            ORDER BY score DESC, neighbour_key LIMIT %(limit)s
-        ),
-        reason AS (
-            SELECT c.neighbour_key, c.seed_key, c.weight, ROW_NUMBER() OVER (
-                PARTITION BY c.neighbour_key ORDER BY c.score DESC, c.seed_key
-            ) AS position
-            FROM contribution c JOIN ranked r ON r.neighbour_key = c.neighbour_key
-        )
-        SELECT r.neighbour_key, r.score, r.seed_count, reason.seed_key, reason.weight
-        FROM ranked r JOIN reason
-          ON reason.neighbour_key = r.neighbour_key AND reason.position = 1
-        ORDER BY r.score DESC, r.neighbour_key
+        SELECT song_key, 1 FROM {favourite_table} WHERE user_id = %(user_id)s
+        UNION ALL
+        SELECT song_key, 0 FROM (
+            SELECT h.song_key FROM {history_table} h
+            WHERE h.user_id = %(user_id)s AND h.kind = %(view)s AND NOT EXISTS (
+                SELECT 1 FROM {favourite_table} f
+                WHERE f.user_id = %(user_id)s AND f.song_key = h.song_key
+            )
+            GROUP BY h.song_key ORDER BY MAX(h.created_at) DESC LIMIT %(recent_views)s
+        ) recent
     """
     parameters = {
         "user_id": user.pk,
-        "favourite_weight": FAVOURITE_WEIGHT,
-        "view_weight": VIEW_WEIGHT,
         "view": HistoryEntry.Kind.VIEW,
         "recent_views": RECENT_VIEWS_COUNTED,
-        "limit": limit,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-    if not rows:
-        return []
-    keys = {key for row in rows for key in (row[0], row[3])}
-    songs = Song.objects.in_bulk(keys, field_name="key")
-    return [
-        ForYou(
-            song=songs[song_key],
-            score=score,
-            because=songs[seed_key],
-            because_favourite=weight == FAVOURITE_WEIGHT,
-            seed_count=seed_count,
-        )
-        for song_key, score, seed_count, seed_key, weight in rows
-    ]
+    favourites = {key for key, favourite in rows if favourite}
+    seeds = {key: FAVOURITE_WEIGHT if favourite else VIEW_WEIGHT for key, favourite in rows}
+    return seeds, favourites
 
 
 @dataclass(frozen=True)

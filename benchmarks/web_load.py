@@ -141,7 +141,6 @@ def word_sql(expression: str) -> str:
 def load(arguments: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
-    from accounts.models import Favourite, HistoryEntry
     from catalog.models import Song
     from recommendations.models import Build, Neighbour
 
@@ -160,10 +159,9 @@ def load(arguments: argparse.Namespace) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        tables = ", ".join(
-            model._meta.db_table for model in (Favourite, HistoryEntry, Neighbour, Build, Song)
-        )
-        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
+        tables = ", ".join(model._meta.db_table for model in (Neighbour, Build, Song))
+        # CASCADE: the accounts' tables that point at songs (favourites, history) go too.
+        cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         indexes = secondary_indexes(cursor, song_table)
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')

@@ -5,11 +5,15 @@ A song page links to about a dozen songs and a search page to twenty, each with 
 URL of a view with one argument is the same text around that argument, so it is reversed once
 per URL configuration and script prefix (both keys of the memo: tests that swap the URLconf get
 a new resolver, and a site mounted under a prefix its own) and the argument put in place.
+
+Song pages are served by another app, which names its view here (`register_song_view`, from its
+AppConfig.ready()): the catalogue does not know who serves them.
 """
 
 from functools import lru_cache
 from urllib.parse import quote
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.urls.resolvers import URLResolver
 
@@ -17,6 +21,13 @@ from django.urls.resolvers import URLResolver
 _PLACEHOLDER = "9876543210123"
 # What reverse() leaves unquoted in a path (RFC 3986's sub-delims and pchar extras).
 _SAFE = "!$&'()*+,;=/~:@"
+_song_view: str | None = None
+
+
+def register_song_view(view_name: str) -> None:
+    """Name the view (taking a song's primary key) that serves song pages."""
+    global _song_view
+    _song_view = view_name
 
 
 @lru_cache(maxsize=32)
@@ -31,8 +42,10 @@ def _parts(view_name: str) -> tuple[str, str]:
 
 
 def song_url(pk: int) -> str:
-    """The song page of song `pk`: what reverse("recommendations:song", args=[pk]) returns."""
-    head, tail = _parts("recommendations:song")
+    """The song page of song `pk`: what reverse() of the registered song view returns."""
+    if _song_view is None:
+        raise ImproperlyConfigured("No installed app registered the view of song pages.")
+    head, tail = _parts(_song_view)
     return f"{head}{int(pk)}{tail}"
 
 

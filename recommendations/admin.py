@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from recommendations import charts, services
+from recommendations import charts, runners, services
 from recommendations.forms import StartBuildForm
 from recommendations.models import Build
 
@@ -122,8 +122,8 @@ class BuildAdmin(admin.ModelAdmin):
                 self.message_user(request, str(error), messages.ERROR)
             else:
                 try:
-                    services.build_enqueue(build=build)
-                except services.BuildNotQueued as error:
+                    runners.build_enqueue(build=build)
+                except runners.BuildNotQueued as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
                     self.message_user(request, f"Build {build.pk} queued.", messages.SUCCESS)

@@ -1,26 +1,23 @@
 """Loading the job's Parquet output into the database.
 
-PostgreSQL gets COPY (streamed record batch by record batch, never row-by-row inserts); other
-databases (SQLite in the quick start) get batched inserts. Callers wrap the whole load in one
-transaction so the site switches to new data all at once.
+Songs go to the catalogue through its own service; neighbour rows are written here; both with
+`catalog.bulk.bulk_load` (COPY on PostgreSQL, batched inserts elsewhere). Callers wrap the whole
+load in one transaction so the site switches to new data all at once.
 """
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.csv
 import pyarrow.dataset
-from django.db import connection
 
-from catalog.models import Song
+from catalog.bulk import bulk_load
+from catalog.services import SONG_COLUMNS, songs_upsert
 from recommendations import storage
 from spark.contract import InvalidSummary, Summary
 
-SONG_COLUMNS = ("key", "artist", "title", "artist_norm", "title_norm", "playlist_count")
 NEIGHBOUR_COLUMNS = ("song_key", "neighbour_key", "similarity", "rank")
 BATCH_ROWS = 50_000
 HISTOGRAM_BINS = 20
@@ -83,62 +80,12 @@ def _batches(directory: Path, columns: tuple[str, ...]) -> Iterator[pa.RecordBat
     yield from dataset.to_batches(columns=list(columns), batch_size=BATCH_ROWS)
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], batch: pa.RecordBatch) -> None:
-    buffer = io.BytesIO()
-    pyarrow.csv.write_csv(
-        batch, buffer, pyarrow.csv.WriteOptions(include_header=False, quoting_style="needed")
-    )
-    buffer.seek(0)
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)", buffer)
-
-
-def _insert(cursor, table: str, columns: tuple[str, ...], batch: pa.RecordBatch) -> None:
-    placeholders = ", ".join(["%s"] * len(columns))
-    rows = zip(*(batch.column(name).to_pylist() for name in columns), strict=True)
-    cursor.executemany(
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", list(rows)
-    )
-
-
-def _bulk_load(table: str, columns: tuple[str, ...], batches: Iterator[pa.RecordBatch]) -> int:
-    write = _copy if connection.vendor == "postgresql" else _insert
-    loaded = 0
-    with connection.cursor() as cursor:
-        for batch in batches:
-            write(cursor, table, columns, batch)
-            loaded += batch.num_rows
-    return loaded
-
-
 def load_songs(songs_dir: Path) -> int:
-    """Upsert every song of the output by key and mark the songs it lacks as out of catalogue.
+    """Upsert every song of the output into the catalogue (`catalog.services.songs_upsert`).
 
-    Existing songs keep their primary key. Returns the number of songs in the output.
+    Returns the number of songs in the output.
     """
-    song_table = Song._meta.db_table
-    temporary = "incoming_song"
-    assignments = ", ".join(f"{name} = excluded.{name}" for name in SONG_COLUMNS[1:])
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {temporary}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {temporary} (key bigint PRIMARY KEY, artist text, "
-            "title text, artist_norm text, title_norm text, playlist_count integer)"
-        )
-    loaded = _bulk_load(temporary, SONG_COLUMNS, _batches(songs_dir, SONG_COLUMNS))
-    columns = ", ".join(SONG_COLUMNS)
-    with connection.cursor() as cursor:
-        # "WHERE true" lets SQLite parse ON CONFLICT after INSERT … SELECT.
-        cursor.execute(
-            f"INSERT INTO {song_table} ({columns}, in_catalogue) "
-            f"SELECT {columns}, true FROM {temporary} WHERE true "
-            f"ON CONFLICT (key) DO UPDATE SET {assignments}, in_catalogue = true"
-        )
-        cursor.execute(
-            f"UPDATE {song_table} SET in_catalogue = false WHERE in_catalogue "
-            f"AND NOT EXISTS (SELECT 1 FROM {temporary} i WHERE i.key = {song_table}.key)"
-        )
-        cursor.execute(f"DROP TABLE {temporary}")
-    return loaded
+    return songs_upsert(_batches(songs_dir, SONG_COLUMNS))
 
 
 @dataclass
@@ -173,7 +120,7 @@ def load_neighbours(
 
     storage.prepare(build_id)
     columns = ("build_id", *NEIGHBOUR_COLUMNS)
-    _bulk_load(
+    bulk_load(
         storage.build_table(build_id),
         columns,
         with_build(_batches(neighbours_dir, NEIGHBOUR_COLUMNS)),

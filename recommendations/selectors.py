@@ -2,6 +2,8 @@
 
 import functools
 import time
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
@@ -98,3 +100,89 @@ def _recommendations_sql(*, include_same_artist: bool) -> str:
         f"JOIN {Song._meta.db_table} o ON o.key = n.neighbour_key "
         f"WHERE b.is_active AND n.song_key = %s {same_artist} ORDER BY n.rank LIMIT %s"
     )
+
+
+@dataclass(frozen=True)
+class SummedNeighbour:
+    """A song ranked by its summed weighted similarity to some seed songs.
+
+    `because` is the seed that contributes most to `score`, with its weight `because_weight`;
+    `seed_count` is how many of the seeds it neighbours.
+    """
+
+    song: Song
+    score: float
+    because: Song
+    because_weight: float
+    seed_count: int
+
+
+def summed_neighbours(
+    *, seeds: Mapping[int, float], exclude: Collection[int] = (), limit: int = 20
+) -> list[SummedNeighbour]:
+    """The active build's neighbours of the `seeds` (song key: weight), best first.
+
+    A song's score is the sum over seeds of seed weight × similarity of their neighbour rows;
+    ties go to the lower song key, and a song's reason to the seed contributing most (then the
+    lower seed key). Songs whose keys are in `exclude` are left out. One query, songs loaded;
+    none for no seeds. Each seed reads only its own neighbour rows through the (build, song, …)
+    index, so the cost follows the seed count, not the size of the neighbour table.
+    """
+    if not seeds:
+        return []
+    parameters: list[object] = [value for seed in seeds.items() for value in seed]
+    parameters += [*exclude, limit]
+    sql = _summed_sql(len(seeds), len(exclude))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    _, song_names = _model_attributes()
+    split = 3 + len(song_names)
+    return [
+        SummedNeighbour(
+            song=Song.from_db(connection.alias, song_names, row[3:split]),
+            score=row[0],
+            because=Song.from_db(connection.alias, song_names, row[split:]),
+            because_weight=row[2],
+            seed_count=row[1],
+        )
+        for row in rows
+    ]
+
+
+def _summed_sql(seed_count: int, exclude_count: int) -> str:
+    """The statement of `summed_neighbours`: score, seed count, the reason's weight, then the
+    song's columns and the reason's; parameters each seed's key and weight, the excluded keys,
+    the limit."""
+    seed_rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * seed_count)
+    excluded = ", ".join(["%s"] * exclude_count)
+    exclude = f"AND n.neighbour_key NOT IN ({excluded})" if exclude_count else ""
+    song_columns = [field.column for field in Song._meta.concrete_fields]
+    columns = [f"o.{name}" for name in song_columns] + [f"s.{name}" for name in song_columns]
+    song_table = Song._meta.db_table
+    return f"""
+        WITH seed (song_key, weight) AS (VALUES {seed_rows}),
+        contribution AS (
+            SELECT n.neighbour_key, n.song_key AS seed_key, seed.weight,
+                   n.similarity * seed.weight AS score
+            FROM seed JOIN {Neighbour._meta.db_table} n ON n.song_key = seed.song_key
+            WHERE n.build_id = (SELECT id FROM {Build._meta.db_table} WHERE is_active) {exclude}
+        ),
+        ranked AS (
+            SELECT neighbour_key, SUM(score) AS score, COUNT(*) AS seed_count
+            FROM contribution GROUP BY neighbour_key
+            ORDER BY score DESC, neighbour_key LIMIT %s
+        ),
+        reason AS (
+            SELECT c.neighbour_key, c.seed_key, c.weight, ROW_NUMBER() OVER (
+                PARTITION BY c.neighbour_key ORDER BY c.score DESC, c.seed_key
+            ) AS position
+            FROM contribution c JOIN ranked r ON r.neighbour_key = c.neighbour_key
+        )
+        SELECT r.score, r.seed_count, reason.weight, {", ".join(columns)}
+        FROM ranked r
+        JOIN reason ON reason.neighbour_key = r.neighbour_key AND reason.position = 1
+        JOIN {song_table} o ON o.key = r.neighbour_key
+        JOIN {song_table} s ON s.key = reason.seed_key
+        ORDER BY r.score DESC, r.neighbour_key
+    """

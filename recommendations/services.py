@@ -2,15 +2,14 @@
 
 The admin's "Start rebuild" button and `manage.py build_recs` both go through `build_start` and
 `build_run`; only who calls `build_run` differs (a Celery worker, a background process, or the
-command itself in the foreground). `build_recs --load` starts with `build_start_load` instead:
-the same build, run and activation, but the Spark job's output was computed elsewhere.
+command itself in the foreground; `runners` hands a queued build to the first two).
+`build_recs --load` starts with `build_start_load` instead: the same build, run and activation,
+but the Spark job's output was computed elsewhere.
 """
 
 import logging
 import os
 import socket
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,8 +26,6 @@ from spark.contract import Summary
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[str], None]
-# How long sending a build to the workers may keep trying a broker that does not answer.
-QUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 
 
 class BuildAlreadyRunning(Exception):
@@ -37,10 +34,6 @@ class BuildAlreadyRunning(Exception):
 
 class BuildCancelled(Exception):
     """The build was cancelled while it ran."""
-
-
-class BuildNotQueued(Exception):
-    """The runner could not take a queued build, which is now failed with the reason."""
 
 
 class BuildNotActivatable(Exception):
@@ -101,49 +94,6 @@ def _queue(*, input_path: str, parameters: dict, output_path: str = "") -> Build
         raise BuildAlreadyRunning(f"{what}: wait for it to finish or cancel it.") from None
 
 
-def build_enqueue(*, build: Build) -> None:
-    """Hand a queued build to the configured runner once the current transaction commits.
-
-    "celery": a worker picks up `tasks.run_build`. "process": a detached `manage.py build_recs
-    --build ID` process on this machine runs it, so nothing waits on the request that asked.
-    When the runner cannot take it (the broker is unreachable, the task does not import, the
-    process does not start), the build is failed with that reason at once, so it does not hold
-    the one-build-at-a-time slot, and BuildNotQueued says why.
-    """
-    hand_over = _send_to_workers if settings.SONGREC_BUILD_RUNNER == "celery" else _spawn_process
-
-    def enqueue() -> None:
-        try:
-            hand_over(build)
-        except Exception as error:
-            reason = f"could not hand the build to its runner: {type(error).__name__}: {error}"
-            _finish(build, Build.Status.FAILED, error=reason)
-            raise BuildNotQueued(f"Build {build.pk} failed: {reason}") from error
-
-    transaction.on_commit(enqueue)
-
-
-def _send_to_workers(build: Build) -> None:
-    from recommendations.tasks import run_build  # tasks imports this module
-
-    # Retried briefly: a broker that is down should fail the request, not hang it.
-    run_build.apply_async((build.pk,), retry_policy=QUEUE_RETRY_POLICY)
-
-
-def _spawn_process(build: Build) -> None:
-    log_path = Path(settings.DATA_DIR) / "builds" / f"{build.pk}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, str(settings.BASE_DIR / "manage.py"), "build_recs"]
-    with log_path.open("ab") as log:
-        subprocess.Popen(
-            [*command, "--build", str(build.pk)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-
 def build_run(
     *, build: Build, worker: str = "", on_progress: ProgressCallback = lambda message: None
 ) -> Build:
@@ -188,6 +138,11 @@ def build_run(
         raise
     build_remove_old(keep=settings.SONGREC_BUILDS_KEPT)
     return build
+
+
+def build_fail(*, build: Build, error: str) -> None:
+    """Mark a build failed with `error` (a runner that could not take it, say)."""
+    _finish(build, Build.Status.FAILED, error=error)
 
 
 def build_activate(*, build: Build) -> None:

@@ -4,12 +4,11 @@ from django.urls import resolve, reverse
 
 from catalog import views
 from catalog.models import Song
-from catalog.pagination import CappedPaginator
-from catalog.selectors import song_search
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
 
 SEARCH_URL = reverse("catalog:search")
 API_SEARCH_URL = reverse("catalog:api_search")
+AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
 TOO_LONG = "a" * 1000
 
 
@@ -102,41 +101,6 @@ def test_search_counts_up_to_a_cap_and_says_more(client, prolific_songs, monkeyp
     assert result_titles(last) == [f"Track {n:02d}" for n in range(21, 31)]
     assert below.context["page"].paginator.count_capped is False
     assert "1 song matches “track 01”" in " ".join(below.content.decode().split())
-
-
-def test_search_count_stops_at_the_cap_in_sql(prolific_songs, django_assert_num_queries):
-    paginator = CappedPaginator(song_search(query="prolific"), 20, cap=30)
-
-    with django_assert_num_queries(1) as queries:
-        assert paginator.count == 30
-    assert "LIMIT 31" in queries.captured_queries[0]["sql"]
-
-
-def test_search_fetches_a_page_with_its_count_in_one_query(
-    prolific_songs, django_assert_num_queries
-):
-    paginator = CappedPaginator(song_search(query="prolific"), 20, cap=30)
-
-    with django_assert_num_queries(1):
-        paginator.fetch("2")
-        page = paginator.page("2")
-        assert (paginator.count, paginator.count_capped, paginator.num_pages) == (30, True, 2)
-    # The pages end at the cap.
-    assert [song.title for song in page] == [f"Track {n:02d}" for n in range(21, 31)]
-
-
-def test_search_fetch_of_no_match_or_a_page_past_the_end_counts_as_usual(
-    prolific_songs, django_assert_num_queries
-):
-    nothing = CappedPaginator(song_search(query="nothing like it"), 20, cap=30)
-    past_the_end = CappedPaginator(song_search(query="prolific"), 20, cap=100)
-
-    with django_assert_num_queries(1):
-        nothing.fetch(1)
-        assert (nothing.count, len(nothing.page(1))) == (0, 0)
-    past_the_end.fetch(4)
-    assert past_the_end.count == 45
-    assert len(past_the_end.get_page(4)) == 5  # the last page
 
 
 @pytest.mark.parametrize(("page", "expected_number"), [("99", 3), ("abc", 1), ("0", 3)])
@@ -338,3 +302,98 @@ def test_search_and_artist_pages_query_a_fixed_number_of_times(
         client.get(SEARCH_URL, {"q": "prolific"})
     with django_assert_max_num_queries(3):  # best-known spelling, count, page
         client.get(prolific_songs[0].get_artist_url())
+
+
+def test_search_page_offers_near_misses_when_nothing_contains_the_words(client, songs):
+    response = client.get(SEARCH_URL, {"q": "beyonse"})
+
+    assert response.context["near_miss"] is True
+    assert response.context["page"][0].title == "Halo"
+    assert "spelt closest" in response.content.decode()
+
+
+def test_api_search_says_when_results_are_near_misses(client, songs):
+    exact = client.get(API_SEARCH_URL, {"q": "halo"}).json()
+    near = client.get(API_SEARCH_URL, {"q": "beyonse"}).json()
+
+    assert (exact["near_miss"], [song["title"] for song in exact["results"]]) == (False, ["Halo"])
+    assert near["near_miss"] is True
+    assert near["results"][0]["title"] == "Halo"
+
+
+def test_artist_and_track_fields_get_no_near_misses(client, songs):
+    response = client.get(SEARCH_URL, {"artist": "beyonse"})
+
+    assert response.context["near_miss"] is False
+    assert response.context["page"].paginator.count == 0
+
+
+def test_autocomplete_endpoint(client, songs, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the active build's id (the page cache's key), songs
+        response = client.get(AUTOCOMPLETE_URL, {"q": "Simon & Garf"})
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "public, max-age=60"
+    boxer = songs["boxer"]
+    assert response.json() == {
+        "query": "Simon & Garf",
+        "results": [
+            {
+                "id": songs["silence"].pk,
+                "artist": "Simon & Garfunkel",
+                "title": "The Sound of Silence",
+                "url": songs["silence"].get_absolute_url(),
+            },
+            {
+                "id": boxer.pk,
+                "artist": "Simon & Garfunkel",
+                "title": "The Boxer",
+                "url": boxer.get_absolute_url(),
+            },
+        ],
+    }
+
+
+def test_autocomplete_falls_back_to_near_misses(client, songs):
+    results = client.get(AUTOCOMPLETE_URL, {"q": "beyonse"}).json()["results"]
+
+    assert results[0]["title"] == "Halo"
+
+
+def test_autocomplete_short_empty_and_too_long(client, songs):
+    assert client.get(AUTOCOMPLETE_URL, {"q": "h"}).json()["results"] == []
+    assert client.get(AUTOCOMPLETE_URL).json() == {"query": "", "results": []}
+    response = client.get(AUTOCOMPLETE_URL, {"q": "a" * 201})
+    assert response.status_code == 400
+    assert "200 characters" in response.json()["error"]
+
+
+def test_autocomplete_escapes_nothing_it_should_not(client, db):
+    song = create_song("<b>Bold</b>", "Tag & Title", 3)
+
+    results = client.get(AUTOCOMPLETE_URL, {"q": "bold"}).json()["results"]
+
+    assert results == [
+        {
+            "id": song.pk,
+            "artist": "<b>Bold</b>",
+            "title": "Tag & Title",
+            "url": song.get_absolute_url(),
+        }
+    ]
+
+
+def test_search_boxes_carry_the_autocomplete_url_and_script(client, db):
+    html = client.get(reverse("catalog:home")).content.decode()
+
+    assert html.count(f'data-autocomplete="{AUTOCOMPLETE_URL}"') == 2
+    assert "/static/js/autocomplete.js" in html
+
+
+def test_search_page_finds_words_then_substrings(client, songs):
+    assert client.get(SEARCH_URL, {"q": "simon gar"}).context["page"].paginator.count == 2
+    # Inside a word only: the substring search finds it.
+    assert [song.title for song in client.get(SEARCH_URL, {"q": "arfunk"}).context["page"]] == [
+        "The Sound of Silence",
+        "The Boxer",
+    ]

@@ -1,11 +1,19 @@
-"""A seed song with neighbours in the active build, plus a stale build that must not show."""
+"""A seed song with neighbours in the active build, plus a stale build that must not show;
+builds made by hand or by the job, and the settings builds run with."""
+
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
 
 from catalog.models import Song
-from recommendations import storage
+from recommendations import services, storage
 from recommendations.models import Build, Neighbour
+from recommendations.selectors import recommendations_for_song
+from spark import job
 from tests.catalog.conftest import SCRIPT_TAG, create_song
+from tests.playlists import FIRST, write_playlists_csv
 
 SAME_ARTIST_RANKS = (2, 5)
 
@@ -75,3 +83,61 @@ def script_song_with_neighbour(active_build: Build, seed_song: Song) -> Song:
         ]
     )
     return script_song
+
+
+@pytest.fixture
+def build_settings(settings, tmp_path):
+    """Builds write under the test's own directory and run Spark small and local."""
+    settings.DATA_DIR = tmp_path / "data"
+    settings.SPARK_DRIVER_MEMORY = "1g"
+    settings.SPARK_MASTER = "local[2]"
+
+
+@pytest.fixture(scope="module")
+def job_output(spark, tmp_path_factory) -> Path:
+    """The job's output directory for FIRST: songs/, neighbours/ and summary.json."""
+    directory = tmp_path_factory.mktemp("computed-elsewhere")
+    source = write_playlists_csv(directory / "playlists.csv", FIRST)
+    output = directory / "output"
+    job.run(spark, job.parse_args(["--input", str(source), "--output", str(output), "--k", "5"]))
+    return output
+
+
+def song(title: str) -> Song:
+    return Song.objects.get_or_create(
+        key=abs(hash(title)) % 2**62,
+        defaults={"artist": f"Artist {title}", "title": title, "artist_norm": f"artist {title}"},
+    )[0]
+
+
+def complete_build(seed: Song, titles: list[str], *, active: bool = False) -> Build:
+    """A loaded build in which `seed`'s neighbours are the songs `titles`, in that order."""
+    build = Build.objects.create(
+        status=Build.Status.COMPLETE, input_path="x.csv", neighbour_count=len(titles)
+    )
+    storage.add_partition(build.pk)
+    Neighbour.objects.bulk_create(
+        Neighbour(build=build, song=seed, neighbour=song(title), similarity=0.5, rank=rank)
+        for rank, title in enumerate(titles, start=1)
+    )
+    if active:
+        services.build_activate(build=build)
+    return build
+
+
+def served_titles(seed: Song) -> list[str]:
+    return [n.neighbour.title for n in recommendations_for_song(song=seed, limit=20)]
+
+
+def partition_exists(build_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [storage.build_table(build_id)])
+        return cursor.fetchone()[0]
+
+
+def build_recs(path, **options) -> None:
+    call_command("build_recs", input=str(path), k=5, **options)
+
+
+def songs_by_title() -> dict[str, Song]:
+    return {song.title: song for song in Song.objects.all()}

@@ -1,102 +1,92 @@
-"""build_recs end to end: spark-submit on a small CSV, then the load into the database."""
+"""Versioned builds: the one-at-a-time guard, activation, cancelling and faults (services)."""
 
+import threading
+
+import psycopg2
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.models import Song
+from recommendations import services
 from recommendations.models import Build, Neighbour
-from recommendations.selectors import active_build, recommendations_for_song
-from tests.playlists import FIRST, SECOND, write_playlists_csv
+from recommendations.selectors import active_build
+from tests.playlists import FIRST, write_playlists_csv
+from tests.processes import child_database_url, wait_for, waiting_loader_pid
+from tests.recommendations.conftest import (
+    complete_build,
+    partition_exists,
+    served_titles,
+    song,
+)
 
-
-@pytest.fixture(autouse=True)
-def build_directory(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
-    settings.SPARK_DRIVER_MEMORY = "1g"
-    settings.SPARK_MASTER = "local[2]"
-
-
-def build_recs(path, **options) -> None:
-    call_command("build_recs", input=str(path), k=5, **options)
-
-
-def songs_by_title() -> dict[str, Song]:
-    return {song.title: song for song in Song.objects.all()}
+pytestmark = pytest.mark.usefixtures("build_settings")
 
 
 @pytest.mark.django_db
-def test_build_recs_loads_songs_and_neighbours_and_activates_the_build(tmp_path) -> None:
-    build_recs(write_playlists_csv(tmp_path / "first.csv", FIRST))
+def test_a_second_build_is_refused_while_one_is_queued() -> None:
+    first = services.build_start(input_path="a.csv")
+    with pytest.raises(services.BuildAlreadyRunning, match=f"Build {first.pk} is queued"):
+        services.build_start(input_path="b.csv")
+    assert Build.objects.count() == 1
 
-    build = active_build()
-    assert build.status == Build.Status.COMPLETE
-    assert build.song_count == 5
-    assert build.summary["lines_read"] == len(FIRST)
-    assert set(build.timings) == {"read", "normalise", "estimate", "neighbours", "recall", "load"}
-    assert build.summary["engine"] == "exact"
-    assert build.summary["engine_reason"].startswith("auto: estimated")
-    songs = songs_by_title()
-    assert set(songs) == {"Twin A", "Twin B", "Anthem", "Encore", "Old Hit"}
-    twin_a = recommendations_for_song(song=songs["Twin A"], include_same_artist=True)
-    best = twin_a[0]
-    assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)
-    assert Neighbour.objects.filter(build=build).count() == build.neighbour_count > 0
+    assert services.build_cancel(build=first)
+    first.refresh_from_db()
+    assert first.status == Build.Status.CANCELLED
+    assert services.build_start(input_path="b.csv").pk != first.pk
 
 
 @pytest.mark.django_db
-def test_a_second_build_keeps_song_ids_and_retires_songs_it_lacks(tmp_path) -> None:
-    build_recs(write_playlists_csv(tmp_path / "first.csv", FIRST))
-    first_ids = {title: song.pk for title, song in songs_by_title().items()}
-    first_build = active_build()
+def test_activate_rolls_back_to_an_older_build_in_one_step() -> None:
+    seed = song("Seed")
+    older = complete_build(seed, ["Old 1", "Old 2"], active=True)
+    newer = complete_build(seed, ["New 1"], active=True)
+    assert served_titles(seed) == ["New 1"]
 
-    build_recs(write_playlists_csv(tmp_path / "second.csv", SECOND))
+    services.build_activate(build=older)
 
-    songs = songs_by_title()
-    for title in ("Twin A", "Twin B", "Anthem", "Encore"):
-        assert songs[title].pk == first_ids[title]
-        assert songs[title].in_catalogue
-    assert songs["New Hit"].in_catalogue
-    assert not songs["Old Hit"].in_catalogue
-    assert active_build().pk != first_build.pk
-    encore = recommendations_for_song(song=songs["Encore"], include_same_artist=True)
-    assert "New Hit" in [n.neighbour.title for n in encore]
+    assert active_build() == older
+    assert served_titles(seed) == ["Old 1", "Old 2"]
+    assert not Build.objects.get(pk=newer.pk).is_active
 
 
 @pytest.mark.django_db
-def test_a_failed_build_leaves_the_previous_one_serving(tmp_path) -> None:
-    build_recs(write_playlists_csv(tmp_path / "first.csv", FIRST))
+def test_only_a_complete_build_with_rows_can_be_activated() -> None:
+    failed = Build.objects.create(status=Build.Status.FAILED, input_path="x.csv")
+    with pytest.raises(services.BuildNotActivatable, match="failed"):
+        services.build_activate(build=failed)
+    removed = Build.objects.create(status=Build.Status.COMPLETE, input_path="x.csv")
+    with pytest.raises(services.BuildNotActivatable):
+        services.build_activate(build=removed)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_losing_the_database_connection_during_the_load_fails_the_build(tmp_path) -> None:
+    call_command("build_recs", input=str(write_playlists_csv(tmp_path / "a.csv", FIRST)))
     serving = active_build()
-    broken = write_playlists_csv(tmp_path / "broken.csv", FIRST[:2], bad=["not a record"] * 5)
+    # Hold the songs table so the next load waits inside its transaction, then cut that
+    # backend's connection, as a database restart or a network fault would.
+    blocker = psycopg2.connect(child_database_url())
+    blocker.cursor().execute("LOCK TABLE catalog_song IN EXCLUSIVE MODE")
 
-    with pytest.raises(CommandError, match="malformed"):
-        build_recs(broken)
+    def terminate_the_waiting_loader() -> None:
+        with blocker.cursor() as cursor:
+            pid = wait_for(
+                lambda: waiting_loader_pid(cursor),
+                timeout=180,
+                what="the load to wait on the lock",
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        blocker.rollback()
+        blocker.close()
+
+    terminator = threading.Thread(target=terminate_the_waiting_loader)
+    terminator.start()
+    with pytest.raises(CommandError, match="terminat"):
+        call_command("build_recs", input=str(write_playlists_csv(tmp_path / "b.csv", FIRST)))
+    terminator.join()
 
     failed = Build.objects.latest("pk")
     assert failed.status == Build.Status.FAILED
-    assert "5 of 7 lines (71.4%) are malformed" in failed.error
+    assert not failed.in_progress
     assert active_build() == serving
-    twin_a = songs_by_title()["Twin A"]
-    assert len(recommendations_for_song(song=twin_a, include_same_artist=True)) > 0
-
-
-@pytest.mark.django_db
-def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
-    build_recs(
-        write_playlists_csv(tmp_path / "first.csv", FIRST),
-        engine="minhash",
-        lsh_bands=7,
-        lsh_rows=3,
-        lsh_cap=50,
-        seed=9,
-    )
-    build = active_build()
-    assert build.parameters["job_arguments"] == {
-        "engine": "minhash", "lsh-rows": 3, "lsh-bands": 7, "lsh-cap": 50, "seed": 9
-    }  # fmt: skip
-    assert build.summary["engine"] == "minhash"
-    parameters = build.summary["parameters"]
-    assert (parameters["lsh_bands"], parameters["lsh_rows"], parameters["lsh_cap"]) == (7, 3, 50)
-    assert "candidates" in build.timings
-    twin_a = songs_by_title()["Twin A"]
-    best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
-    assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)
+    assert not partition_exists(failed.pk)
+    assert Neighbour.objects.filter(build=serving).count() == serving.neighbour_count

@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from recommendations import loading, services
+from recommendations import loading, runners, services
+from recommendations.management.commands.run_build import run_and_report
 from recommendations.models import Build
 from recommendations.selectors import active_build
 from spark import contract
@@ -43,14 +44,8 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing when the site already serves a build (for the quick start)",
         )
-        parser.add_argument("--build", type=int, help="run this queued build (used by runners)")
 
     def handle(self, *args, **options) -> None:
-        if options["build"]:
-            build = Build.objects.filter(pk=options["build"]).first()
-            if build is None:
-                raise CommandError(f"No build {options['build']}.")
-            return self._run(build)
         if not options["input"] and not options["load"]:
             raise CommandError("--input (or --load) is required.")
         given = ("input", "k", "spark_master", *(option.dest for option in contract.TUNING))
@@ -69,12 +64,12 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if options["run_async"]:
             try:
-                services.build_enqueue(build=build)
-            except services.BuildNotQueued as error:
+                runners.build_enqueue(build=build)
+            except runners.BuildNotQueued as error:
                 raise CommandError(str(error)) from error
             self.stdout.write(f"Build {build.pk} queued.")
             return
-        self._run(build)
+        run_and_report(self, build)
 
     def _start(self, options: dict) -> Build:
         if options["load"]:
@@ -89,22 +84,4 @@ class Command(BaseCommand):
             k=options["k"],
             spark_master=options["spark_master"],
             job_arguments=job_arguments,
-        )
-
-    def _run(self, build: Build) -> None:
-        if build.load_only:
-            self.stdout.write(f"Build {build.pk}: loading {build.output_path} ({build.input_path})")
-        else:
-            self.stdout.write(f"Build {build.pk}: {build.input_path}")
-        try:
-            services.build_run(build=build, on_progress=self.stdout.write)
-        except Exception as error:
-            raise CommandError(f"Build {build.pk} failed: {error}") from error
-        if build.status != Build.Status.COMPLETE:
-            raise CommandError(f"Build {build.pk} {build.status}: {build.error}")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Build {build.pk} active: {build.song_count:,} songs, "
-                f"{build.neighbour_count:,} neighbour rows"
-            )
         )

@@ -20,24 +20,8 @@ from catalog.models import Song
 from recommendations.loading import NEIGHBOUR_COLUMNS
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
-from spark import job
-from tests.playlists import FIRST, write_playlists_csv
-from tests.processes import child_database_url, wait_for_build_to_finish
 
-
-@pytest.fixture(scope="module")
-def job_output(spark, tmp_path_factory) -> Path:
-    """The job's output directory for FIRST: songs/, neighbours/ and summary.json."""
-    directory = tmp_path_factory.mktemp("computed-elsewhere")
-    source = write_playlists_csv(directory / "playlists.csv", FIRST)
-    output = directory / "output"
-    job.run(spark, job.parse_args(["--input", str(source), "--output", str(output), "--k", "5"]))
-    return output
-
-
-@pytest.fixture(autouse=True)
-def build_settings(settings, tmp_path):
-    settings.DATA_DIR = tmp_path / "data"
+pytestmark = pytest.mark.usefixtures("build_settings")
 
 
 @pytest.fixture
@@ -203,21 +187,3 @@ def test_a_load_that_fails_in_the_database_fails_the_build_and_keeps_the_previou
     assert Neighbour.objects.filter(build=serving).count() == serving.neighbour_count
     assert not Neighbour.objects.filter(build=failed).exists()
     assert Favourite.objects.filter(user=user, song__title="Old Hit").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_async_load_is_run_by_the_process_runner(settings, monkeypatch, job_output) -> None:
-    """`--async` queues the build; a detached `build_recs --build ID` process loads it."""
-    settings.SONGREC_BUILD_RUNNER = "process"
-    monkeypatch.setenv("DATABASE_URL", child_database_url())
-    monkeypatch.setenv("SONGREC_DATA_DIR", str(settings.DATA_DIR))
-
-    call_command("build_recs", load=str(job_output), run_async=True)
-
-    build = Build.objects.get()
-    assert build.status == Build.Status.QUEUED
-    wait_for_build_to_finish(build, timeout=120, what="the background load to finish")
-    assert build.status == Build.Status.COMPLETE, build.error
-    assert build.worker.startswith("process:")
-    assert active_build() == build
-    assert Neighbour.objects.filter(build=build).count() == build.neighbour_count > 0

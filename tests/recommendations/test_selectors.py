@@ -1,0 +1,72 @@
+"""Reads of the active build: song pages never mix two builds; summed neighbours of seeds."""
+
+import re
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from recommendations import services
+from recommendations.selectors import summed_neighbours
+from tests.processes import wait_for
+from tests.recommendations.conftest import complete_build, song
+
+pytestmark = pytest.mark.usefixtures("build_settings")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_song_pages_never_mix_two_builds_while_activation_flips() -> None:
+    seed = song("Seed")
+    first_titles = [f"First {n}" for n in range(1, 11)]
+    second_titles = [f"Second {n}" for n in range(1, 11)]
+    first = complete_build(seed, first_titles, active=True)
+    second = complete_build(seed, second_titles)
+    pages: list[tuple[int, list[str]]] = []
+    done = threading.Event()
+
+    def read_pages() -> None:
+        client = Client()
+        try:
+            while not done.is_set():
+                response = client.get(reverse("recommendations:song", args=[seed.pk]))
+                titles = re.findall(r'class="recommendation__title"[^>]*>([^<]+)<', response.text)
+                pages.append((response.status_code, titles))
+        finally:
+            connection.close()
+
+    reader = threading.Thread(target=read_pages)
+    reader.start()
+    try:
+        for _ in range(40):
+            services.build_activate(build=second)
+            services.build_activate(build=first)
+        wait_for(lambda: len(pages) >= 20, timeout=60, what="song pages to be served")
+    finally:
+        done.set()
+        reader.join()
+
+    assert {status for status, _ in pages} == {200}
+    assert all(titles in (first_titles, second_titles) for _, titles in pages)
+
+
+def test_summed_neighbours_rank_by_weighted_similarity_from_the_active_build(seed_song, neighbours):
+    ranked = summed_neighbours(seeds={seed_song.key: 0.5}, limit=3)
+
+    assert [(item.song.title, round(item.score, 6)) for item in ranked] == [
+        ("Song 1", 0.45),
+        ("Duo Song 2", 0.425),
+        ("Song 3", 0.4),
+    ]
+    assert all(item.because == seed_song and item.because_weight == 0.5 for item in ranked)
+    assert all(item.seed_count == 1 for item in ranked)
+
+
+def test_summed_neighbours_leave_out_what_they_are_told_to(seed_song, neighbours):
+    first = summed_neighbours(seeds={seed_song.key: 1.0}, limit=1)[0].song
+
+    ranked = summed_neighbours(seeds={seed_song.key: 1.0}, exclude={first.key}, limit=1)
+
+    assert ranked[0].song.title == "Duo Song 2"
+    assert summed_neighbours(seeds={}) == []
