@@ -52,6 +52,19 @@ def secondary_indexes(cursor, table: str) -> list[tuple[str, str]]:
     return cursor.fetchall()
 
 
+def insert_songs(cursor, song_table: str, songs: int) -> None:
+    cursor.execute(
+        f"""
+        INSERT INTO {song_table}
+            (key, artist, title, artist_norm, title_norm, playlist_count, in_catalogue)
+        SELECT i, 'Artist ' || (i %% 50000), 'Song ' || i, 'artist ' || (i %% 50000),
+               'song ' || i, 1 + i %% 1000, true
+        FROM generate_series(1, %s) i
+        """,
+        [songs],
+    )
+
+
 def load(arguments: argparse.Namespace) -> None:
     """Replace the benchmark's songs, build, neighbours and user with generated ones."""
     from django.db import connection, transaction
@@ -79,16 +92,7 @@ def load(arguments: argparse.Namespace) -> None:
             cursor.execute(f'DROP INDEX "{name}"')
         step(f"emptied the tables, dropped {len(indexes)} secondary indexes")
 
-        cursor.execute(
-            f"""
-            INSERT INTO {song_table}
-                (key, artist, title, artist_norm, title_norm, playlist_count, in_catalogue)
-            SELECT i, 'Artist ' || (i %% 50000), 'Song ' || i, 'artist ' || (i %% 50000),
-                   'song ' || i, 1 + i %% 1000, true
-            FROM generate_series(1, %s) i
-            """,
-            [songs],
-        )
+        insert_songs(cursor, song_table, songs)
         step(f"{songs:,} songs")
         create_synthetic_build(
             cursor,
