@@ -1,7 +1,7 @@
 """Links to songs and artists, built without a `reverse()` per link.
 
 A song page links to about a dozen songs and a search page to twenty, each with its artist:
-`reverse()` costs tens of microseconds a call, a sizeable share of rendering such a page. The
+`reverse()` per link is a sizeable share of rendering such a page (docs/benchmarks.md). The
 URL of a view with one argument is the same text around that argument, so it is reversed once
 per URL configuration and script prefix (both keys of the memo: tests that swap the URLconf get
 a new resolver, and a site mounted under a prefix its own) and the argument put in place.

@@ -122,9 +122,10 @@ def most_popular(songs: QuerySet[Song], *, limit: int, expect_many: bool = False
 
     Left to itself, PostgreSQL walks the popularity index for any ORDER BY ... LIMIT that it
     expects to meet enough matches early, and when the matches are less popular than it assumes
-    it reads much of the table first (seconds at 2M songs). So up to FEW_MATCHES matches are
-    taken through the search index and sorted, in one query that also counts them; only beyond
-    that, or with `expect_many`, does the walk run, and then it meets `limit` of them soon.
+    it reads much of the table first (far too slow for a page at full size). So up to
+    FEW_MATCHES matches are taken through the search index and sorted, in one query that also
+    counts them; only beyond that, or with `expect_many`, does the walk run, and then it meets
+    `limit` of them soon.
     """
     if not expect_many:
         sql, parameters = songs.order_by().query.sql_with_params()

@@ -61,7 +61,7 @@ def recommendations_for_song(
     Songs by the same artist (same normalised name) are left out unless asked for.
 
     Written in SQL: this read runs on every song page that is not cached, and building the same
-    query through the ORM took about 0.7 ms of CPU a call, more than PostgreSQL takes to answer it.
+    query through the ORM cost more CPU than PostgreSQL takes to answer it (docs/benchmarks.md).
     """
     sql = _recommendations_sql(include_same_artist=include_same_artist)
     parameters = [song.key] + ([] if include_same_artist else [song.artist_norm]) + [limit]

@@ -91,8 +91,8 @@ def command(options: JobOptions) -> list[str]:
 
     Executors on a cluster import the `spark` package from a zip shipped with --py-files. A local
     run imports it from its source tree (`environment`): numba can keep its compiled loops beside
-    the sources between runs (seconds of every small build), which it cannot for a zip that
-    Spark copies to a new temporary directory each time.
+    the sources between runs (a noticeable part of every small build), which it cannot for a zip
+    that Spark copies to a new temporary directory each time.
     """
     arguments = {
         "input": options.input_path,
