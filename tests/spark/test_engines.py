@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from generator.synthetic import generate
 from spark import job
-from spark.synthetic import generate
 
 PLANTED = 3
 
