@@ -4,7 +4,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spark import job
+from spark import job, outputs
 from spark.reader import TooManyMalformedLines
 from tests.playlists import write_playlists_csv
 
@@ -124,7 +124,7 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
 
 def test_the_summary_reaches_outputs_given_as_uris(tmp_path, job_summary) -> None:
     """On Dataproc the output is gs://…: the summary goes through pyarrow, as file: does here."""
-    job.write_summary(tmp_path.as_uri(), job_summary)
+    outputs.write_summary(tmp_path.as_uri(), job_summary)
     assert json.loads((tmp_path / "summary.json").read_text()) == job_summary.to_dict()
 
 
@@ -135,7 +135,7 @@ def test_the_catalogue_replaces_what_was_in_its_directory(tmp_path, as_uri: bool
     directory.mkdir()
     (directory / "part-00007.parquet").write_bytes(b"an earlier build")
     target = f"{tmp_path.as_uri()}/songs" if as_uri else str(directory)
-    job.write_parquet(pa.table({"key": [3, 1], "title": ["b", "a"]}), target)
+    outputs.write_parquet(pa.table({"key": [3, 1], "title": ["b", "a"]}), target)
     assert [path.name for path in directory.iterdir()] == ["part-00000.parquet"]
     assert pq.read_table(directory).to_pydict() == {"key": [3, 1], "title": ["b", "a"]}
 

@@ -5,7 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
-from spark.engines.kernel import SongMatrix, blocks, exact_top_k, select_top_k
+from spark.engines.kernel import exact_top_k, select_top_k
+from spark.matrix import SongMatrix, blocks
 
 
 def random_matrix(seed: int, songs: int = 300, playlists: int = 40) -> SongMatrix:

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from spark.engines import lsh
-from spark.engines.kernel import SongMatrix, exact_top_k
+from spark.engines.kernel import exact_top_k
+from spark.matrix import SongMatrix
 from tests.spark.test_kernel import random_matrix
 
 
