@@ -6,7 +6,7 @@ import pytest
 from spark.engines import lsh
 from spark.engines.kernel import exact_top_k
 from spark.matrix import SongMatrix
-from tests.spark.test_kernel import random_matrix
+from tests.spark.matrices import random_matrix
 
 
 def test_bands_come_from_the_threshold_and_the_s_curve_is_steepest_there() -> None:
