@@ -15,7 +15,7 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 $(SAMPLE): | $(BIN)/.installed
-	$(BIN)/python -m spark.synthetic --rows $(SAMPLE_ROWS) --seed 1 --planted 5 --out $@
+	$(BIN)/python -m generator.synthetic --rows $(SAMPLE_ROWS) --seed 1 --planted 5 --out $@
 
 sample: $(SAMPLE)
 

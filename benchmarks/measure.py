@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.synthetic import generate
 from recommendations.spark_submit import JobOptions, SparkJobFailed, run_job
-from spark.synthetic import generate
 
 
 def _children() -> dict[int, list[int]]:

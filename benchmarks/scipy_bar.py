@@ -22,7 +22,8 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from matching.names import match_key
-from spark.engines.kernel import Neighbours, SongMatrix, blocks, select_top_k
+from spark.engines.kernel import select_top_k
+from spark.matrix import Neighbours, SongMatrix, blocks
 
 _MATRIX: SongMatrix | None = None
 

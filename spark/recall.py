@@ -9,7 +9,8 @@ interchangeable, and every engine reports exact Jaccard similarities.
 import numpy as np
 import pandas as pd
 
-from spark.engines.kernel import Neighbours, SongMatrix, exact_top_k
+from spark.engines.kernel import exact_top_k
+from spark.matrix import Neighbours, SongMatrix
 
 # Relative tolerance when comparing similarities computed on different paths (float64 division).
 _TOLERANCE = 1e-9

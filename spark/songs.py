@@ -20,7 +20,7 @@ from pyspark.sql import Column, DataFrame
 from pyspark.sql import functions as F
 
 from matching.names import match_key
-from spark.engines.kernel import SongMatrix
+from spark.matrix import SongMatrix
 
 # Spark's xxhash64 starts from this seed and chains it from column to column.
 _SPARK_HASH_SEED = 42

@@ -13,15 +13,8 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from spark.engines.kernel import (
-    Neighbours,
-    SongMatrix,
-    exact_top_k,
-    listed,
-    offer,
-    run_starts,
-    select_top_k,
-)
+from spark.engines.kernel import exact_top_k, listed, offer, run_starts, select_top_k
+from spark.matrix import Neighbours, SongMatrix
 
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)

@@ -1,31 +1,30 @@
-"""The banded MinHash LSH engine in Spark: buckets and candidates per band, exact verification.
+"""The banded MinHash LSH engine: buckets and candidates per band, exact verification.
 
-Two steps over the broadcast song matrix (compiled loops inside tasks):
-`lsh_candidates` (one task per group of bands: signatures, buckets, each song paired with the
-next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept) and
-`verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
+Two steps over the song matrix (compiled loops inside each block), run by a block runner
+(`blocks`): `lsh_candidates` (one block per group of bands: signatures, buckets, each song paired
+with the next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept)
+and `verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
 exact Jaccard; songs in one playlist and songs LSH left short get exact lists). Counts go to
-accumulators and the summary. `candidates_in_driver` and `verified_in_driver` compute the same
-rows in the driver for small catalogues (see `exact.in_driver`).
+accumulators and the summary.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
-from pyspark import AccumulatorParam, Broadcast
-from pyspark.sql import DataFrame, SparkSession
+from pyspark import AccumulatorParam
+from pyspark.sql import SparkSession
 
 from spark.engines import lsh
-from spark.engines.exact import (
+from spark.engines.blocks import (
     NEIGHBOUR_SCHEMA,
-    block_frame,
-    in_driver,
-    map_blocks,
-    to_frame,
-    worker_matrix,
+    BlockCompute,
+    BlockRunner,
+    GroupCompute,
+    Rows,
+    neighbour_frame,
 )
-from spark.engines.kernel import SongMatrix, blocks
+from spark.matrix import SongMatrix, blocks
 
 PAIR_SCHEMA = "block int, a int, b int"
 # Work (product entries of the exact fill-in) per verification task.
@@ -92,7 +91,7 @@ def band_groups(bands: int, tasks: int) -> list[tuple[int, int]]:
 
 def _candidate_block(
     settings: lsh.LshSettings, ranges: list[tuple[int, int]], k: int, counters: Counters
-) -> Callable[[SongMatrix, int, int], Iterator[pd.DataFrame]]:
+) -> BlockCompute:
     starts = np.array([start for start, _ in ranges])
 
     def compute(matrix: SongMatrix, first: int, last: int) -> Iterator[pd.DataFrame]:
@@ -111,20 +110,19 @@ def _candidate_block(
 
 
 def lsh_candidates(
-    spark: SparkSession,
-    broadcast: Broadcast,
+    runner: BlockRunner,
     settings: lsh.LshSettings,
     ranges: list[tuple[int, int]],
     k: int,
     counters: Counters,
-) -> DataFrame:
+    tasks: int,
+) -> Rows:
     """Candidate pairs (block, a, b): each song's k best verified partners per band group,
-    `block` being a's verification block (`ranges`). One task per group of bands
-    (`band_groups`), each holding the whole matrix: no bucket row is shuffled, only k pairs per
-    song and group."""
-    groups = band_groups(settings.bands, task_count(spark))
-    compute = map_blocks(broadcast, _candidate_block(settings, ranges, k, counters))
-    return block_frame(spark, groups).mapInPandas(compute, PAIR_SCHEMA)
+    `block` being a's verification block (`ranges`). One block per group of bands
+    (`band_groups` of `tasks`), each holding the whole matrix: no bucket row is shuffled, only k
+    pairs per song and group."""
+    compute = _candidate_block(settings, ranges, k, counters)
+    return runner.map(compute, band_groups(settings.bands, tasks), PAIR_SCHEMA)
 
 
 def task_count(spark: SparkSession) -> int:
@@ -138,74 +136,35 @@ def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     return [(block, -1, -1) for block in range(len(ranges))]
 
 
-def _verify(
-    matrix: SongMatrix,
-    frame: pd.DataFrame,
-    ranges: list[tuple[int, int]],
-    k: int,
-    counters: Counters,
-) -> Iterator[pd.DataFrame]:
-    for block, group in frame.groupby("block", sort=True):
-        start, end = ranges[int(block)]
-        a, b = group["a"].to_numpy(), group["b"].to_numpy()
-        real = a >= 0
-        found, counts = lsh.verified_top_k(
-            matrix, a[real].astype(np.int64), b[real].astype(np.int64), np.arange(start, end), k
-        )
-        counters.filled_exactly.add(counts["filled_exactly"])
-        yield to_frame(matrix, found)
+def _verify_block(ranges: list[tuple[int, int]], k: int, counters: Counters) -> GroupCompute:
+    def compute(matrix: SongMatrix, frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
+        for block, group in frame.groupby("block", sort=True):
+            start, end = ranges[int(block)]
+            a, b = group["a"].to_numpy(), group["b"].to_numpy()
+            real = a >= 0
+            found, counts = lsh.verified_top_k(
+                matrix, a[real].astype(np.int64), b[real].astype(np.int64), np.arange(start, end), k
+            )
+            counters.filled_exactly.add(counts["filled_exactly"])
+            yield neighbour_frame(matrix, found)
+
+    return compute
 
 
 def verified_neighbours(
-    spark: SparkSession,
-    candidates: DataFrame,
-    broadcast: Broadcast,
+    runner: BlockRunner,
+    candidates: Rows,
     ranges: list[tuple[int, int]],
     k: int,
     counters: Counters,
-) -> DataFrame:
+) -> Rows:
     """Top-k per song from candidates verified with exact Jaccard: NEIGHBOUR_SCHEMA rows.
 
-    One task per block of songs (`ranges`); songs in one playlist and songs LSH left short
+    One block per range of songs (`ranges`); songs in one playlist and songs LSH left short
     get exact lists (`lsh.verified_top_k`).
     """
-    markers = spark.createDataFrame(_markers(ranges), PAIR_SCHEMA)
-    rows = candidates.unionByName(markers).repartition(len(ranges), "block")
-
-    def verify(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        batches = list(batches)
-        if batches:
-            frame = pd.concat(batches, ignore_index=True)
-            yield from _verify(worker_matrix(broadcast), frame, ranges, k, counters)
-
-    return rows.mapInPandas(verify, NEIGHBOUR_SCHEMA)
-
-
-def candidates_in_driver(
-    matrix: SongMatrix,
-    settings: lsh.LshSettings,
-    ranges: list[tuple[int, int]],
-    k: int,
-    counters: Counters,
-    tasks: int,
-) -> pd.DataFrame:
-    """`lsh_candidates`' rows for the same band groups, computed in this process (see
-    `exact.in_driver`)."""
-    compute = _candidate_block(settings, ranges, k, counters)
-    return in_driver(matrix, compute, band_groups(settings.bands, tasks))
-
-
-def verified_in_driver(
-    matrix: SongMatrix,
-    candidates: pd.DataFrame,
-    ranges: list[tuple[int, int]],
-    k: int,
-    counters: Counters,
-) -> pd.DataFrame:
-    """`verified_neighbours`' rows, computed in this process (see `exact.in_driver`)."""
-    markers = pd.DataFrame(_markers(ranges), columns=candidates.columns, dtype=np.int32)
-    frame = pd.concat([candidates, markers], ignore_index=True)
-    return pd.concat(_verify(matrix, frame, ranges, k, counters), ignore_index=True)
+    compute = _verify_block(ranges, k, counters)
+    return runner.regroup(candidates, _markers(ranges), compute, NEIGHBOUR_SCHEMA)
 
 
 def verification_blocks(matrix: SongMatrix) -> list[tuple[int, int]]:

@@ -5,20 +5,19 @@ from pyspark.ml.feature import CountVectorizer, MinHashLSH
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
-from spark import songs
 from spark.neighbours import both_directions
 
 
-def memberships(spark: SparkSession, records: DataFrame, keyed: pa.Table) -> DataFrame:
-    """Distinct (song_key, playlist_id) pairs, joined and deduplicated in Spark from the records
-    as the original pipeline did: inside MLlib's lineage, so each of its passes runs them again.
+def memberships(spark: SparkSession, spelling_rows: DataFrame, keyed: pa.Table) -> DataFrame:
+    """Distinct (song_key, playlist_id) pairs, joined and deduplicated in Spark from one
+    (spelling_id, playlist_id) row per record as the original pipeline did: inside MLlib's
+    lineage, so each of its passes runs them again.
 
-    `records` are those of `songs.hash_playlists`; `keyed` is `songs.keyed_spellings`.
+    `keyed` maps spelling_id to song_key (see `songs.keyed_spellings`).
     """
     song_keys = spark.createDataFrame(keyed.select(["spelling_id", "song_key"]))
     return (
-        songs.memberships(records)
-        .join(F.broadcast(song_keys), "spelling_id")
+        spelling_rows.join(F.broadcast(song_keys), "spelling_id")
         .select("song_key", "playlist_id")
         .distinct()
     )

@@ -17,8 +17,8 @@ import pyspark
 import pytest
 from django.core.management import call_command
 
+from generator.synthetic import generate
 from recommendations.models import Build, Neighbour
-from spark.synthetic import generate
 
 READY_SECONDS = 90
 

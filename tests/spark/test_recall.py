@@ -5,7 +5,7 @@ import pandas as pd
 
 from spark import recall
 from spark.engines.kernel import exact_top_k
-from tests.spark.test_kernel import random_matrix
+from tests.spark.matrices import random_matrix
 
 
 def frame(matrix, found) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pyarrow as pa
 from pyspark.sql import functions as F
 
 from spark import songs
-from spark.engines.kernel import SongMatrix
+from spark.matrix import SongMatrix
 
 NAMES = [
     ("The Twins", "Twin A"),

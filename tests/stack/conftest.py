@@ -260,7 +260,7 @@ def site(stack: Stack) -> Site:
         "worker",
         "python",
         "-m",
-        "spark.synthetic",
+        "generator.synthetic",
         "--rows",
         str(DATASET_ROWS),
         "--seed",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.synthetic import GenerationStats, generate, main
 from matching.names import match_key
-from spark.synthetic import GenerationStats, generate, main
 
 HEADER = '"user_id", "artistname", "trackname", "playlistname"\n'
 FIELD = r'"((?:[^"\\]|\\.)*)"'

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from spark.engines import lsh
-from spark.engines.kernel import SongMatrix, exact_top_k
-from tests.spark.test_kernel import random_matrix
+from spark.engines.kernel import exact_top_k
+from spark.matrix import SongMatrix
+from tests.spark.matrices import random_matrix
 
 
 def test_bands_come_from_the_threshold_and_the_s_curve_is_steepest_there() -> None:

@@ -1,0 +1,1 @@
+"""Generators of test and benchmark data; not shipped with the job."""
