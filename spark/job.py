@@ -43,8 +43,8 @@ def _session(args: argparse.Namespace) -> SparkSession:
     defaults = {
         # Spark's default of 200 partitions is tuned for clusters; a few per core does better.
         "spark.sql.shuffle.partitions": str(max(4, spark.sparkContext.defaultParallelism * 4)),
-        # The cached records are read twice and then dropped: compressing them cost a quarter of
-        # the read stage on the full file (some 10 s) and saved nothing measurable.
+        # The cached records are read twice and then dropped: compressing them cost a large share
+        # of the read stage and saved nothing measurable.
         "spark.sql.inMemoryColumnarStorage.compressed": "false",
     }
     configured = spark.sparkContext.getConf()

@@ -87,7 +87,7 @@ def keyed_spellings(spellings: pa.Table) -> pa.Table:
 def song_matrix(keyed: pa.Table, pairs: pa.Table) -> SongMatrix:
     """The song × playlist matrix from `keyed_spellings` and `memberships` (collected)."""
     keys, song_of_spelling = np.unique(keyed.column("song_key").to_numpy(), return_inverse=True)
-    # A hash lookup: binary searches over two million spellings take six times as long.
+    # A hash lookup: binary searches over millions of spellings take several times as long.
     spelling = pd.Index(keyed.column("spelling_id").to_numpy())
     position = spelling.get_indexer(pairs.column("spelling_id").to_numpy())
     return SongMatrix.from_indexed(

@@ -4,8 +4,8 @@ An engine is a per-block compute over ranges of song indices (`map`), optionally
 second compute over candidate rows regrouped by block (`regroup`); the neighbour rows it ends
 with are written to `<output>/neighbours`, counted, and sampled back for the recall check.
 `InSparkTasks` broadcasts the matrix once and runs every block in a Spark task; `InDriver` runs
-the same blocks in the driver, for catalogues whose whole product is a few seconds of one core
-(Python workers and a broadcast would cost more). `choose` picks one from `--driver-budget`.
+the same blocks in the driver, for catalogues whose whole product is small: there Python workers
+and a broadcast would cost more than the work. `choose` picks one from `--driver-budget`.
 """
 
 import uuid

@@ -13,7 +13,8 @@ from spark.engines.blocks import NEIGHBOUR_SCHEMA, BlockCompute, BlockRunner, Ro
 from spark.engines.kernel import exact_top_k
 from spark.matrix import SongMatrix, blocks
 
-# Product entries (upper bound) per task: about a second of work, dozens of tasks at full size.
+# Product entries (upper bound) per task: short tasks, dozens of them at full size, so the cores
+# stay evenly busy.
 WORK_PER_BLOCK = 60_000_000
 
 

@@ -172,8 +172,8 @@ def _top_k_rows(
                 if other == song:
                     continue
                 total = degree + degrees[other] - common
-                # Most entries fail this test: made here, not only inside offer, it halves the
-                # kernel's time (measured on the full file).
+                # Most entries fail this test: made here, not only inside offer, it spares them
+                # the call, a large part of the kernel's time on big inputs.
                 if found[row] == k and not ranks_above(
                     common,
                     total,
