@@ -1,7 +1,6 @@
 """Account pages: what anonymous visitors see, favourites, history and "for you"."""
 
 import re
-from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -11,36 +10,19 @@ from accounts import services
 from accounts.models import Favourite, HistoryEntry
 from recommendations.models import Build, Neighbour
 from tests.accounts.conftest import PASSWORD
+from tests.accounts.pages import (
+    FAVOURITES_URL,
+    FOR_YOU_URL,
+    HISTORY_URL,
+    LOGIN_URL,
+    SEARCH_URL,
+    SIGN_UP_URL,
+    favourite_url,
+    login_redirect,
+    pressed_hearts,
+    unfavourite_url,
+)
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
-
-LOGIN_URL = reverse("accounts:login")
-SIGN_UP_URL = reverse("accounts:sign_up")
-FAVOURITES_URL = reverse("accounts:favourites")
-HISTORY_URL = reverse("accounts:history")
-FOR_YOU_URL = reverse("accounts:for_you")
-SEARCH_URL = reverse("catalog:search")
-
-
-def login_redirect(next_url: str) -> str:
-    return f"{LOGIN_URL}?next={quote(next_url, safe='/')}"
-
-
-def favourite_url(song) -> str:
-    return reverse("accounts:favourite", args=[song.pk])
-
-
-def unfavourite_url(song) -> str:
-    return reverse("accounts:unfavourite", args=[song.pk])
-
-
-def pressed_hearts(html: str) -> list[str]:
-    """The songs whose heart on the page is pressed, by the title the button names."""
-    return re.findall(
-        r'aria-pressed="true"[^>]*>\s*<span class="favourite__icon"[^>]*></span>Favourite'
-        r'<span class="visually-hidden"> ([^<]*)</span>',
-        html,
-    )
-
 
 # Anonymous visitors
 
