@@ -44,9 +44,10 @@ ENV PATH=/opt/venv/bin:$PATH \
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 COPY . .
-# Static files are collected into the image (hashed and compressed); the throwaway key exists
-# only for this command, which must load the production settings.
+# Static files are collected into the image (hashed and compressed); the throwaway key and the
+# mail opt-in exist only for this command, which must load the production settings.
 RUN SECRET_KEY="collectstatic-$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    SONGREC_ALLOW_CONSOLE_EMAIL=true \
     SONGREC_DATA_DIR=/tmp/songrec-build python manage.py collectstatic --no-input \
     && rm -rf /tmp/songrec-build
 USER 10001:10001

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from accounts.models import Favourite, HistoryEntry, LoginFailure
+from accounts.models import Favourite, HistoryEntry, LoginFailure, ThrottledRequest
 
 
 @admin.register(Favourite)
@@ -25,3 +25,10 @@ class HistoryEntryAdmin(admin.ModelAdmin):
 class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ["username", "address", "created_at"]
     search_fields = ["username", "address"]
+
+
+@admin.register(ThrottledRequest)
+class ThrottledRequestAdmin(admin.ModelAdmin):
+    list_display = ["action", "key", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["key"]

@@ -1,35 +1,16 @@
 from typing import Any
 
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.http import HttpRequest
 
-from accounts import selectors, services
+from accounts import services
 
 LOCKED_ACCOUNT_MESSAGE = (
     "Too many failed log-ins for this account. Try again in %(minutes)s, or reset your password."
 )
 LOCKED_ADDRESS_MESSAGE = "Too many failed log-ins from your network. Try again in %(minutes)s."
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    """The address the request came from: behind SONGREC_PROXY_COUNT proxies, the X-Forwarded-For
-    entry the outermost one added (entries before it come from the client and prove nothing);
-    REMOTE_ADDR without proxies, or when the header has fewer entries (a request that reached
-    the site directly)."""
-    if request is None:
-        return None
-    proxies = settings.SONGREC_PROXY_COUNT
-    forwarded = [
-        address.strip()
-        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        if address.strip()
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class SignUpForm(UserCreationForm):
@@ -46,29 +27,28 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
     def clean_email(self) -> str:
-        email = get_user_model().objects.normalize_email(self.cleaned_data["email"])
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                "An account already uses this e-mail address: log in, or reset its password.",
-                code="duplicate_email",
-            )
-        return email
+        # Whether an account already uses the address is not said here: see views.sign_up.
+        return get_user_model().objects.normalize_email(self.cleaned_data["email"])
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     """Django's log-in form, refusing accounts and addresses with too many recent failures.
 
-    A refused attempt is not checked at all, so guessing on stops working until the lockout ends.
+    Each attempt is counted before its password is checked (services.login_attempt_reserve), and
+    a refused attempt is not checked at all, so guessing on, however many at once, stops working
+    at the limit until the lockout ends. The client address is REMOTE_ADDR, as
+    songrec_site.client_address leaves it.
     """
 
     throttled = False
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username")
-        if username is None:
+        if username is None or not self.cleaned_data.get("password"):
+            # Nothing to check: neither counted nor clearing the count.
             return super().clean()
-        address = client_address(self.request)
-        refusal = selectors.login_retry_after(username=username, address=address)
+        address = self.request.META.get("REMOTE_ADDR") if self.request else None
+        refusal = services.login_attempt_reserve(username=username, address=address or None)
         if refusal is not None:
             scope, minutes = refusal
             self.throttled = True
@@ -78,12 +58,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 code="throttled",
                 params={"minutes": f"{minutes} minute{'s' if minutes != 1 else ''}"},
             )
-        try:
-            cleaned_data = super().clean()
-        except forms.ValidationError:
-            services.login_failure_record(username=username, address=address)
-            raise
-        # Only a real success clears the count: a post without a password raises nothing here.
-        if self.get_user() is not None:
-            services.login_failures_clear(username=username)
+        # A wrong password raises here, leaving the attempt counted as a failure.
+        cleaned_data = super().clean()
+        services.login_failures_clear(username=username)
         return cleaned_data
+
+
+class AdminLogInForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
+    """The admin's log-in (staff accounts only), counted and locked as the site's."""

@@ -79,7 +79,11 @@ class HistoryEntry(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One failed log-in, kept while it counts towards a lockout."""
+    """One failed log-in, kept while it counts towards a lockout.
+
+    An attempt is recorded before its password is checked; a successful log-in deletes its
+    account's rows.
+    """
 
     username = models.CharField(max_length=150, help_text="As typed, case-folded.")
     address = models.GenericIPAddressField(null=True, blank=True)
@@ -94,3 +98,26 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ThrottledRequest(models.Model):
+    """One password-reset request or sign-up attempt, kept while it counts towards a limit."""
+
+    class Action(models.TextChoices):
+        PASSWORD_RESET = "password_reset"
+        SIGN_UP = "sign_up"
+
+    action = models.CharField(max_length=16, choices=Action)
+    key = models.CharField(
+        max_length=320, help_text="A client address, or an e-mail address case-folded."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["action", "key", "-created_at"], name="throttled_request_key"),
+            models.Index(fields=["created_at"], name="throttled_request_age"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.key} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Favourite, HistoryEntry, LoginFailure
+from accounts.models import Favourite, HistoryEntry, LoginFailure, ThrottledRequest
 from catalog.models import Song
 from recommendations.selectors import active_build, summed_neighbours
 
@@ -145,14 +145,33 @@ def login_retry_after(*, username: str, address: str | None) -> tuple[str, int] 
             ("address", {"address": address}, settings.SONGREC_LOGIN_FAILURES_PER_ADDRESS)
         )
     for scope, lookup, limit in limits:
-        # The limit-th newest failure: while it is inside the window, the key has `limit` of them.
-        recent = (
-            LoginFailure.objects.filter(**lookup, created_at__gt=now - window)
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)
-        )
-        oldest_counted = next(iter(recent[limit - 1 : limit]), None)
-        if oldest_counted is not None:
-            seconds = (oldest_counted + window - now).total_seconds()
-            return scope, max(1, math.ceil(seconds / 60))
+        minutes = _minutes_locked(LoginFailure.objects.filter(**lookup), limit, window, now)
+        if minutes is not None:
+            return scope, minutes
     return None
+
+
+def throttle_retry_after(*, action: str, limits: dict[str, int], window: timedelta) -> int | None:
+    """Whole minutes until `action` is allowed again for every key of `limits` (key: how many
+    within `window`), or None if it is allowed now."""
+    now = timezone.now()
+    waits = [
+        _minutes_locked(ThrottledRequest.objects.filter(action=action, key=key), limit, window, now)
+        for key, limit in limits.items()
+    ]
+    return max((minutes for minutes in waits if minutes is not None), default=None)
+
+
+def _minutes_locked(events: QuerySet, limit: int, window: timedelta, now: datetime) -> int | None:
+    """Whole minutes until fewer than `limit` of `events` fall within `window`, or None if fewer
+    already do."""
+    # The limit-th newest event: while it is inside the window, the key has `limit` of them.
+    recent = (
+        events.filter(created_at__gt=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+    )
+    oldest_counted = next(iter(recent[max(limit, 1) - 1 : max(limit, 1)]), None)
+    if oldest_counted is None:
+        return None
+    return max(1, math.ceil((oldest_counted + window - now).total_seconds() / 60))

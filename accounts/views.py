@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import selectors, services
 from accounts.forms import SignUpForm, ThrottledAuthenticationForm
+from accounts.models import ThrottledRequest
 from catalog.models import Song
 
 FAVOURITES_PER_PAGE = 20
@@ -38,18 +40,41 @@ def _wants_json(request: HttpRequest) -> bool:
 # Accounts
 
 
+def _too_many(request: HttpRequest, what: str, minutes: int, *, for_email: bool) -> HttpResponse:
+    context = {"what": what, "minutes": minutes, "for_email": for_email}
+    return render(request, "accounts/too_many_requests.html", context, status=429)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """Sign up and log in at once; with an e-mail address an account already uses, no account
+    and a "check your e-mail" page, the address's owner told by mail (the page never says the
+    address is taken). Every form sent counts towards the client address's limit."""
     after = _next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated:
         return redirect(after)
     form = SignUpForm(request.POST or None)
+    if request.method == "POST":
+        minutes = services.request_throttle(
+            action=ThrottledRequest.Action.SIGN_UP,
+            limits={request.META.get("REMOTE_ADDR", ""): settings.SONGREC_SIGN_UPS_PER_ADDRESS},
+        )
+        if minutes is not None:
+            return _too_many(request, "sign-ups", minutes, for_email=False)
     if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
         user = services.user_sign_up(
             username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
+            email=email,
             password=form.cleaned_data["password1"],
         )
+        if user is None:
+            services.sign_up_taken_email_notify(
+                email=email,
+                log_in_url=request.build_absolute_uri(reverse("accounts:login")),
+                reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
+            )
+            return render(request, "accounts/sign_up_check_email.html", {"email": email})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
         return redirect(after)
@@ -80,10 +105,27 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail, counted per client address and per e-mail address typed: past
+    either limit, 429 and no mail."""
+
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        minutes = services.request_throttle(
+            action=ThrottledRequest.Action.PASSWORD_RESET,
+            limits={
+                self.request.META.get("REMOTE_ADDR", ""): (
+                    settings.SONGREC_PASSWORD_RESETS_PER_ADDRESS
+                ),
+                form.cleaned_data["email"]: settings.SONGREC_PASSWORD_RESETS_PER_EMAIL,
+            },
+        )
+        if minutes is not None:
+            return _too_many(self.request, "password resets", minutes, for_email=True)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

@@ -17,7 +17,8 @@ DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site whose log-in goes through the log-in locks (songrec_site/admin.py).
+    "songrec_site.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz, answered before host checks and sessions (songrec_site/health.py).
     "songrec_site.health.HealthCheckMiddleware",
+    # REMOTE_ADDR becomes the validated client address (X-Forwarded-For from trusted proxies
+    # only; 400 if invalid), before anything that reads it (songrec_site/client_address.py).
+    "songrec_site.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' pages from the cache, before sessions and the view (page_cache.py).
@@ -102,15 +106,31 @@ LOGOUT_REDIRECT_URL = "catalog:home"
 
 # Failed log-ins, counted in the database per account name and per client address: past either
 # limit within the window, log-ins for that account or from that address are refused until the
-# window has moved past the failures.
+# window has moved past the failures. An attempt is counted before its password is checked (a
+# success then clears the account's count), so simultaneous guesses cannot pass the limit.
 SONGREC_LOGIN_FAILURES_PER_ACCOUNT = env.int("SONGREC_LOGIN_FAILURES_PER_ACCOUNT", default=5)
 SONGREC_LOGIN_FAILURES_PER_ADDRESS = env.int("SONGREC_LOGIN_FAILURES_PER_ADDRESS", default=20)
 SONGREC_LOGIN_LOCKOUT_MINUTES = env.int("SONGREC_LOGIN_LOCKOUT_MINUTES", default=15)
 # Reverse proxies in front of the site, each appending the address it got the request from to
 # X-Forwarded-For: the client's address is that many entries from the end (0: REMOTE_ADDR).
 SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=0)
+# The networks the nearest of those proxies connects from (comma-separated networks or
+# addresses): X-Forwarded-For is ignored on a request from anywhere else, so a client that
+# reaches the server directly cannot choose its address.
+SONGREC_TRUSTED_PROXIES = env.list("SONGREC_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"])
+# Password-reset requests, counted in the database per client address and per e-mail address
+# typed: past either limit within the window, requests are refused (429) and no mail goes out.
+SONGREC_PASSWORD_RESETS_PER_ADDRESS = env.int("SONGREC_PASSWORD_RESETS_PER_ADDRESS", default=10)
+SONGREC_PASSWORD_RESETS_PER_EMAIL = env.int("SONGREC_PASSWORD_RESETS_PER_EMAIL", default=3)
+# Sign-up attempts (every form sent, taken names included) per client address within the window.
+SONGREC_SIGN_UPS_PER_ADDRESS = env.int("SONGREC_SIGN_UPS_PER_ADDRESS", default=10)
+# The window in which password resets and sign-ups are counted.
+SONGREC_THROTTLE_WINDOW_MINUTES = env.int("SONGREC_THROTTLE_WINDOW_MINUTES", default=60)
+# Searches and song views kept per user: recording one more deletes the oldest beyond this.
+SONGREC_HISTORY_KEPT = env.int("SONGREC_HISTORY_KEPT", default=1000)
 
-# Password reset e-mail. EMAIL_URL: consolemail:// (printed; the default),
+# Password reset and sign-up e-mail. EMAIL_URL: consolemail:// (printed; the default; refused by
+# the production settings unless SONGREC_ALLOW_CONSOLE_EMAIL=true),
 # smtp+tls://user:password@host:587 or smtp+ssl://user:password@host:465 (percent-encoded).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="songrec <noreply@localhost>")

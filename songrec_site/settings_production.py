@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from songrec_site.jsonlog import json_logging
 from songrec_site.settings import *  # noqa: F403
-from songrec_site.settings import BASE_DIR, DATABASES, env
+from songrec_site.settings import BASE_DIR, DATABASES, EMAIL_BACKEND, env
 
 # The development default, the env template's placeholder and Django's generated dev keys.
 INSECURE_KEY_PREFIXES = ("insecure-", "django-insecure-", "change-me")
@@ -32,6 +32,13 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Caddy: gunicorn sees every request coming from it, the client's address is its last
 # X-Forwarded-For entry (login lock-outs per address need the client's).
 SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=1)
+# Where Caddy connects from: loopback when the containers share the host's network, else the
+# compose network, which Docker takes from its default pools (172.16.0.0/12, 192.168.0.0/16).
+# gunicorn's port is published on the host's loopback alone (docker-compose.yml), so no other
+# machine reaches it with a header of its own choosing.
+SONGREC_TRUSTED_PROXIES = env.list(
+    "SONGREC_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1", "172.16.0.0/12", "192.168.0.0/16"]
+)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Container and load-balancer health checks speak plain HTTP to the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -45,6 +52,22 @@ CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS",
     default=[f"https://{host}" for host in env.list("ALLOWED_HOSTS", default=[]) if host],
 )
+
+# Mail that stays on the machine would put password-reset links in its logs or files, where
+# whoever reads them could take over accounts: refused unless asked for (a test stack).
+MAIL_KEPT_LOCALLY = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+SONGREC_ALLOW_CONSOLE_EMAIL = env.bool("SONGREC_ALLOW_CONSOLE_EMAIL", default=False)
+if EMAIL_BACKEND in MAIL_KEPT_LOCALLY and not SONGREC_ALLOW_CONSOLE_EMAIL:
+    raise ImproperlyConfigured(
+        f"EMAIL_URL gives {EMAIL_BACKEND}, which keeps password-reset links in the logs or on "
+        "disk: production needs a mail server, e.g. EMAIL_URL=smtp+tls://user:password@host:587 "
+        "(deploy/env.template), or SONGREC_ALLOW_CONSOLE_EMAIL=true to accept that on purpose."
+    )
 
 # One connection per worker thread, kept between requests and checked before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts import selectors, services
 from accounts.models import Favourite, HistoryEntry, LoginFailure
@@ -98,6 +100,33 @@ def test_history_clear_removes_all_of_the_users_history_only(alice, bob, catalog
     assert services.history_clear(user=alice) == 2
     assert not HistoryEntry.objects.filter(user=alice).exists()
     assert HistoryEntry.objects.filter(user=bob).count() == 1
+
+
+def test_history_keeps_the_newest_entries_up_to_the_setting(alice, bob, settings):
+    settings.SONGREC_HISTORY_KEPT = 3
+    services.history_record_search(user=bob, query="bob's")
+    for number in range(6):
+        services.history_record_search(user=alice, query=f"search {number}")
+
+    assert list(selectors.history_for_user(user=alice).values_list("query", flat=True)) == [
+        "search 5",
+        "search 4",
+        "search 3",
+    ]
+    assert HistoryEntry.objects.filter(user=bob).count() == 1
+
+
+def test_recording_past_the_bound_prunes_in_one_delete(alice, settings):
+    settings.SONGREC_HISTORY_KEPT = 2
+    for number in range(3):
+        services.history_record_search(user=alice, query=f"search {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        services.history_record_search(user=alice, query="one more")
+
+    deletes = [query["sql"] for query in queries if query["sql"].startswith("DELETE")]
+    assert len(deletes) == 1
+    assert HistoryEntry.objects.filter(user=alice).count() == 2
 
 
 # Failed log-ins

@@ -57,7 +57,6 @@ def test_sign_up_follows_a_local_next(client, catalogue):
         ({"password1": "password123", "password2": "password123"}, "too common"),
         ({"password2": "something else"}, "didn’t match"),
         ({"username": "ALICE"}, "A user with that username already exists"),
-        ({"email": "Alice@Example.com"}, "An account already uses this e-mail address"),
         ({"email": "not an address"}, "Enter a valid email address"),
     ],
 )
@@ -170,6 +169,7 @@ def test_behind_a_proxy_the_forwarded_client_address_is_locked(
     alice, bob, lockout_settings, settings
 ):
     settings.SONGREC_PROXY_COUNT = 1
+    settings.SONGREC_TRUSTED_PROXIES = ["10.0.0.0/24"]
     proxy = "10.0.0.2"  # every request reaches the site from the proxy
     # The attacker sends its own X-Forwarded-For entry; the proxy appends the real address.
     attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")

@@ -79,6 +79,8 @@ def environment(tmp_path) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
         "SONGREC_DATA_DIR": str(tmp_path / "data"),
+        # No mail is sent by these tests.
+        "SONGREC_ALLOW_CONSOLE_EMAIL": "true",
     }
 
 

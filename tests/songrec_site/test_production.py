@@ -6,15 +6,24 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from songrec_site.jsonlog import JsonLinesFormatter
 from tests.processes import REPOSITORY
 
 PRODUCTION = "songrec_site.settings_production"
 SECRET_KEY = "k3Y-" + "x7Qz9vLp2mWn8rTb5sHd4gFj6cAe1uYo0iKl3" * 2
+# A mail server, as production needs; nothing connects to it.
+SMTP_URL = "smtp+tls://user:password@smtp.example.com:587"
 
 
 def manage(*arguments: str, **environment: str) -> subprocess.CompletedProcess:
-    child_environment = {**os.environ, "DJANGO_SETTINGS_MODULE": PRODUCTION, **environment}
+    child_environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": PRODUCTION,
+        "EMAIL_URL": SMTP_URL,
+        **environment,
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=REPOSITORY,
@@ -52,6 +61,28 @@ def test_the_development_key_is_refused_too():
 
     assert result.returncode != 0
     assert "SECRET_KEY is missing or too weak" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "email_url", ["consolemail://", "filemail:///tmp/songrec-mail", "memorymail://", "dummymail://"]
+)
+def test_mail_kept_on_the_machine_is_refused_unless_asked_for(email_url):
+    refused = manage("check", SECRET_KEY=SECRET_KEY, EMAIL_URL=email_url)
+    allowed = manage(
+        "check", SECRET_KEY=SECRET_KEY, EMAIL_URL=email_url, SONGREC_ALLOW_CONSOLE_EMAIL="true"
+    )
+
+    assert refused.returncode != 0
+    assert "ImproperlyConfigured: EMAIL_URL gives" in refused.stderr
+    assert "password-reset links" in refused.stderr
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_the_env_template_asks_for_a_mail_server():
+    template = (REPOSITORY / "deploy" / "env.template").read_text()
+
+    assert "SONGREC_ALLOW_CONSOLE_EMAIL=false" in template.splitlines()
+    assert "# EMAIL_URL=smtp+tls://" in template
 
 
 def test_production_settings_harden_cookies_transport_and_static_files():

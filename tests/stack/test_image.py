@@ -56,6 +56,8 @@ def in_image(*command: str, user: str = "") -> subprocess.CompletedProcess:
             *options,
             "-e",
             f"SECRET_KEY={SECRET_KEY}",
+            "-e",
+            "EMAIL_URL=smtp+tls://user:password@smtp.example.com:587",
             "--entrypoint",
             command[0],
             IMAGE,
