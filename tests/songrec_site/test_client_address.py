@@ -1,7 +1,6 @@
 """The client address: validated once, X-Forwarded-For believed from trusted proxies only."""
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
@@ -115,9 +114,16 @@ def test_without_proxies_the_header_is_ignored(db, behind_caddy, settings):
 
 
 def test_the_validated_address_is_what_the_site_reads(db, behind_caddy):
-    User.objects.create_user("alice", "alice@example.com", "correct horse battery staple")
     client = Client(REMOTE_ADDR="::1", HTTP_X_FORWARDED_FOR="[2001:DB8::7]:1234")
 
     failed_log_in(client)
 
     assert LoginFailure.objects.get().address == "2001:db8::7"
+
+
+def test_the_address_is_set_before_anything_that_reads_it(settings):
+    order = settings.MIDDLEWARE
+    mine = order.index("songrec_site.client_address.ClientAddressMiddleware")
+
+    assert mine == 1  # after the health check alone
+    assert mine < order.index("songrec_site.page_cache.AnonymousPageCacheMiddleware")

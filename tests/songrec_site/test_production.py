@@ -107,6 +107,20 @@ def test_production_settings_harden_cookies_transport_and_static_files():
     ]
 
 
+def test_production_believes_x_forwarded_for_from_caddy_alone():
+    code = (
+        "from django.conf import settings as s; import json;"
+        "print(json.dumps([s.SONGREC_PROXY_COUNT, s.SONGREC_TRUSTED_PROXIES]))"
+    )
+    result = manage("shell", "-c", code, SECRET_KEY=SECRET_KEY)
+
+    assert result.returncode == 0, result.stderr
+    proxies, trusted = json.loads(result.stdout.splitlines()[-1])
+    assert proxies == 1
+    # Loopback (host networking, the stack tests) and Docker's compose networks; no public range.
+    assert trusted == ["127.0.0.0/8", "::1", "172.16.0.0/12", "192.168.0.0/16"]
+
+
 def test_log_records_become_one_json_object_per_line():
     record = logging.makeLogRecord(
         {"name": "songrec", "levelname": "WARNING", "msg": "build %s failed", "args": (7,)}
