@@ -117,8 +117,8 @@ def history_clear(*, user: AbstractBaseUser) -> int:
 def _counting_lock(*keys: str) -> Iterator[None]:
     """A transaction in which no other process checks or counts any of `keys` at the same time.
 
-    On PostgreSQL, advisory locks on the keys, held until the transaction ends (taken in one
-    order, so two requests never wait for each other); elsewhere a lock of this process.
+    On PostgreSQL, advisory locks on the keys, held until the transaction ends (always taken in
+    the same order, so two requests never deadlock); elsewhere a lock of this process.
     """
     if connection.vendor != "postgresql":
         with _process_counting_lock, transaction.atomic():
