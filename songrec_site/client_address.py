@@ -12,7 +12,7 @@ rate limits) reads REMOTE_ADDR and nothing else. An address that is not one answ
 """
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -57,20 +57,32 @@ def _is_port(text: str) -> bool:
     return text.startswith(":") and text[1:].isascii() and text[1:].isdigit() and len(text) <= 6
 
 
+# In SONGREC_TRUSTED_PROXIES, every address not routed on the internet (loopback, the private
+# ranges Docker takes compose networks from, link-local, unique local), by `is_private`.
+PRIVATE = "private"
+
+
 @lru_cache(maxsize=4)
 def trusted_networks(names: tuple[str, ...]) -> tuple[Network, ...]:
-    """SONGREC_TRUSTED_PROXIES parsed; a name that is no network stops the site with its name."""
+    """SONGREC_TRUSTED_PROXIES parsed, but for PRIVATE; a name that is no network stops the
+    site with its name."""
     try:
-        return tuple(ipaddress.ip_network(name.strip(), strict=False) for name in names)
+        return tuple(
+            ipaddress.ip_network(name.strip(), strict=False)
+            for name in names
+            if name.strip() != PRIVATE
+        )
     except ValueError as error:
         raise ImproperlyConfigured(
-            f"SONGREC_TRUSTED_PROXIES must list IP networks or addresses: {error}"
+            f"SONGREC_TRUSTED_PROXIES must list IP networks, addresses or {PRIVATE!r}: {error}"
         ) from None
 
 
-def _is_trusted(address: str, networks: Iterable[Network]) -> bool:
+def _is_trusted(address: str, names: tuple[str, ...]) -> bool:
     parsed = ipaddress.ip_address(address)
-    return any(parsed in network for network in networks)
+    if PRIVATE in (name.strip() for name in names) and parsed.is_private:
+        return True
+    return any(parsed in network for network in trusted_networks(names))
 
 
 def client_address(meta: dict) -> str:
@@ -80,8 +92,7 @@ def client_address(meta: dict) -> str:
     """
     peer = parse_address(meta.get("REMOTE_ADDR", ""))
     proxies = settings.SONGREC_PROXY_COUNT
-    trusted = trusted_networks(tuple(settings.SONGREC_TRUSTED_PROXIES))
-    if not proxies or not _is_trusted(peer, trusted):
+    if not proxies or not _is_trusted(peer, tuple(settings.SONGREC_TRUSTED_PROXIES)):
         return peer
     forwarded = [
         entry.strip() for entry in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if entry.strip()

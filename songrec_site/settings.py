@@ -114,9 +114,10 @@ SONGREC_LOGIN_LOCKOUT_MINUTES = env.int("SONGREC_LOGIN_LOCKOUT_MINUTES", default
 # Reverse proxies in front of the site, each appending the address it got the request from to
 # X-Forwarded-For: the client's address is that many entries from the end (0: REMOTE_ADDR).
 SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=0)
-# The networks the nearest of those proxies connects from (comma-separated networks or
-# addresses): X-Forwarded-For is ignored on a request from anywhere else, so a client that
-# reaches the server directly cannot choose its address.
+# The networks the nearest of those proxies connects from (comma-separated networks, addresses,
+# or "private" for every address not routed on the internet): X-Forwarded-For is ignored on a
+# request from anywhere else, so a client that reaches the server directly cannot choose its
+# address.
 SONGREC_TRUSTED_PROXIES = env.list("SONGREC_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1"])
 # Password-reset requests, counted in the database per client address and per e-mail address
 # typed: past either limit within the window, requests are refused (429) and no mail goes out.

@@ -33,12 +33,10 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # X-Forwarded-For entry (login lock-outs per address need the client's).
 SONGREC_PROXY_COUNT = env.int("SONGREC_PROXY_COUNT", default=1)
 # Where Caddy connects from: loopback when the containers share the host's network, else the
-# compose network, which Docker takes from its default pools (172.16.0.0/12, 192.168.0.0/16).
-# gunicorn's port is published on the host's loopback alone (docker-compose.yml), so no other
-# machine reaches it with a header of its own choosing.
-SONGREC_TRUSTED_PROXIES = env.list(
-    "SONGREC_TRUSTED_PROXIES", default=["127.0.0.0/8", "::1", "172.16.0.0/12", "192.168.0.0/16"]
-)
+# compose network, whose addresses Docker takes from the private ranges. gunicorn's port is
+# published on the host's loopback alone (docker-compose.yml), so no other machine reaches it
+# with a header of its own choosing.
+SONGREC_TRUSTED_PROXIES = env.list("SONGREC_TRUSTED_PROXIES", default=["private"])
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 # Container and load-balancer health checks speak plain HTTP to the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -156,39 +156,39 @@ def test_an_account_is_refused_at_the_limit_until_the_window_moves_on(db, lockou
     now = timezone.now()
     for minutes_ago in (10, 2):
         LoginFailure.objects.create(
-            username="alice", address="10.0.0.1", created_at=now - timedelta(minutes=minutes_ago)
+            username="alice", address="192.0.2.1", created_at=now - timedelta(minutes=minutes_ago)
         )
-    assert selectors.login_retry_after(username="alice", address="10.0.0.2") is None
+    assert selectors.login_retry_after(username="alice", address="192.0.2.2") is None
 
-    services.login_failure_record(username="ALICE", address="10.0.0.3")
+    services.login_failure_record(username="ALICE", address="192.0.2.3")
 
     # The oldest of the three leaves the window in 5 minutes.
-    assert selectors.login_retry_after(username="Alice", address="10.0.0.2") == ("account", 5)
-    assert selectors.login_retry_after(username="bob", address="10.0.0.2") is None
+    assert selectors.login_retry_after(username="Alice", address="192.0.2.2") == ("account", 5)
+    assert selectors.login_retry_after(username="bob", address="192.0.2.2") is None
     LoginFailure.objects.filter(created_at__lt=now - timedelta(minutes=5)).update(
         created_at=now - timedelta(minutes=16)
     )
-    assert selectors.login_retry_after(username="alice", address="10.0.0.2") is None
+    assert selectors.login_retry_after(username="alice", address="192.0.2.2") is None
 
 
 def test_an_address_is_refused_at_its_limit_whatever_the_account(db, lockout_settings):
     for number in range(5):
-        services.login_failure_record(username=f"user{number}", address="10.0.0.9")
+        services.login_failure_record(username=f"user{number}", address="192.0.2.9")
 
-    assert selectors.login_retry_after(username="someone", address="10.0.0.9") == ("address", 15)
-    assert selectors.login_retry_after(username="someone", address="10.0.0.8") is None
+    assert selectors.login_retry_after(username="someone", address="192.0.2.9") == ("address", 15)
+    assert selectors.login_retry_after(username="someone", address="192.0.2.8") is None
 
 
 def test_success_clears_the_accounts_failures_but_not_the_addresses(db, lockout_settings):
     for _ in range(3):
-        services.login_failure_record(username="alice", address="10.0.0.9")
-    services.login_failure_record(username="bob", address="10.0.0.9")
-    services.login_failure_record(username="bob", address="10.0.0.9")
+        services.login_failure_record(username="alice", address="192.0.2.9")
+    services.login_failure_record(username="bob", address="192.0.2.9")
+    services.login_failure_record(username="bob", address="192.0.2.9")
 
     services.login_failures_clear(username="Alice")
 
-    assert selectors.login_retry_after(username="alice", address="10.0.0.1") is None
-    assert LoginFailure.objects.filter(address="10.0.0.9").count() == 2
+    assert selectors.login_retry_after(username="alice", address="192.0.2.1") is None
+    assert LoginFailure.objects.filter(address="192.0.2.9").count() == 2
 
 
 def test_recording_a_failure_deletes_the_ones_that_no_longer_count(db, lockout_settings):

@@ -169,8 +169,8 @@ def test_behind_a_proxy_the_forwarded_client_address_is_locked(
     alice, bob, lockout_settings, settings
 ):
     settings.SONGREC_PROXY_COUNT = 1
-    settings.SONGREC_TRUSTED_PROXIES = ["10.0.0.0/24"]
-    proxy = "10.0.0.2"  # every request reaches the site from the proxy
+    settings.SONGREC_TRUSTED_PROXIES = ["192.0.2.0/24"]
+    proxy = "192.0.2.2"  # every request reaches the site from the proxy
     # The attacker sends its own X-Forwarded-For entry; the proxy appends the real address.
     attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7")
     neighbour = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.8")

@@ -113,6 +113,18 @@ def test_without_proxies_the_header_is_ignored(db, behind_caddy, settings):
     assert list(LoginFailure.objects.values_list("address", flat=True)) == ["127.0.0.1"]
 
 
+@pytest.mark.parametrize(("peer", "believed"), [("192.0.2.10", True), ("8.8.4.4", False)])
+def test_private_trusts_every_address_not_routed_on_the_internet(
+    db, behind_caddy, settings, peer, believed
+):
+    settings.SONGREC_TRUSTED_PROXIES = ["private"]
+    client = Client(REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR="198.51.100.4")
+
+    failed_log_in(client)
+
+    assert LoginFailure.objects.get().address == ("198.51.100.4" if believed else peer)
+
+
 def test_the_validated_address_is_what_the_site_reads(db, behind_caddy):
     client = Client(REMOTE_ADDR="::1", HTTP_X_FORWARDED_FOR="[2001:DB8::7]:1234")
 

@@ -44,7 +44,7 @@ def test_healthz_answers_any_host_over_plain_http(client, settings):
     settings.ALLOWED_HOSTS = ["songrec.example.com"]
     settings.SECURE_SSL_REDIRECT = True
 
-    response = client.get("/healthz", HTTP_HOST="10.0.0.5:8000")
+    response = client.get("/healthz", HTTP_HOST="192.0.2.5:8000")
 
     assert response.status_code == 200
-    assert client.get("/", HTTP_HOST="10.0.0.5:8000").status_code == 400
+    assert client.get("/", HTTP_HOST="192.0.2.5:8000").status_code == 400
