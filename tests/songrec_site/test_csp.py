@@ -70,3 +70,11 @@ def test_no_template_has_inline_script_or_style():
 
     assert len(templates) > 20
     assert offending == {}
+
+
+@pytest.mark.django_db
+def test_with_debug_on_errors_go_without_it_for_djangos_debug_pages(client, settings, catalogue):
+    settings.DEBUG = True
+
+    assert "Content-Security-Policy" not in client.get("/no-such-page")
+    assert client.get("/")["Content-Security-Policy"] == POLICY
