@@ -19,12 +19,13 @@ $(SAMPLE): | $(BIN)/.installed
 
 sample: $(SAMPLE)
 
-## Generate a sample, build recommendations with Spark, serve http://127.0.0.1:8000
+## Generate a sample, build recommendations with Spark, serve http://127.0.0.1:8000 (with DEBUG
+## on: runserver then serves the static files; DEBUG is off unless set)
 run: $(BIN)/.installed $(SAMPLE)
 	.ci/ensure-services java
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py build_recs --input $(SAMPLE) --if-no-active-build
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Lint, build the image, then the whole test suite against PostgreSQL, Redis, Chromium and the
 ## Docker stack (each installed/started if missing)

@@ -14,12 +14,14 @@ def accounts(request: HttpRequest) -> dict[str, object]:
     query, so pages without hearts pay nothing. For visitors not signed in, `log_in_url` is where
     "Log in" and every heart lead: the log-in page, then back to this one.
     """
-    user = request.user
+    # Error pages can be rendered before AuthenticationMiddleware ran (a 400 for a bad Host
+    # header or a NUL in the URL): no user then, as for an anonymous visitor.
+    user = getattr(request, "user", None)
     context: dict[str, object] = {
         "song_actions_template": "accounts/_favourite_button.html",
         "home_panel_template": "accounts/_home_panel.html",
     }
-    if user.is_authenticated:
+    if user is not None and user.is_authenticated:
         context["favourite_keys"] = SimpleLazyObject(lambda: favourite_keys(user=user))
     else:
         context |= {"favourite_keys": set(), "log_in_url": log_in_url(request)}

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -52,7 +52,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     address is taken). Every form sent counts towards the client address's limit."""
     after = _next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated:
-        return redirect(after)
+        return HttpResponseRedirect(after)
     form = SignUpForm(request.POST or None)
     if request.method == "POST":
         minutes = services.request_throttle(
@@ -77,7 +77,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/sign_up_check_email.html", {"email": email})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
-        return redirect(after)
+        return HttpResponseRedirect(after)
     return render(request, "accounts/sign_up.html", {"form": form, "next": after})
 
 
@@ -155,7 +155,7 @@ def _set_favourite(request: HttpRequest, pk: int, *, favourite: bool) -> HttpRes
         services.song_unfavourite(user=request.user, song=song)
     if _wants_json(request):
         return JsonResponse({"song": song.pk, "favourite": favourite})
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
@@ -197,7 +197,7 @@ def history_delete(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the user's own entries match, so another user's id is simply not found.
     if not services.history_delete(user=request.user, entry_id=pk):
         raise Http404("No such entry in your history.")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 @require_POST
@@ -207,7 +207,7 @@ def history_clear(request: HttpRequest) -> HttpResponse:
         return redirect_to_login(back)
     deleted = services.history_clear(user=request.user)
     messages.success(request, f"History cleared ({deleted} entr{'y' if deleted == 1 else 'ies'}).")
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 # For you

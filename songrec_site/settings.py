@@ -13,7 +13,8 @@ DATA_DIR = Path(env.str("SONGREC_DATA_DIR", default=str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless set: the debug pages show settings and tracebacks to anyone. `make run` sets it.
+DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
 INSTALLED_APPS = [
@@ -32,10 +33,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz, answered before host checks and sessions (songrec_site/health.py).
     "songrec_site.health.HealthCheckMiddleware",
+    # Outermost, so that every answer gets them, cached pages and errors included.
+    "songrec_site.csp.ContentSecurityPolicyMiddleware",
+    "songrec_site.api_errors.JsonApiErrorsMiddleware",
     # REMOTE_ADDR becomes the validated client address (X-Forwarded-For from trusted proxies
     # only; 400 if invalid), before anything that reads it (songrec_site/client_address.py).
     "songrec_site.client_address.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A 400 for NUL in the path or query string, before static files, the cache and the views.
+    "songrec_site.input_guard.RejectUnstorableInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' pages from the cache, before sessions and the view (page_cache.py).
     "songrec_site.page_cache.AnonymousPageCacheMiddleware",
@@ -48,6 +54,13 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "songrec_site.urls"
+
+# Scripts, styles and images from the site only; no inline script or style (songrec_site/csp.py).
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
 WSGI_APPLICATION = "songrec_site.wsgi.application"
 
 TEMPLATES = [

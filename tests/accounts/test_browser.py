@@ -6,9 +6,10 @@ from collections.abc import Iterator
 import pytest
 from django.contrib.auth.models import User
 from django.db import connections
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
 
 from accounts.models import Favourite, HistoryEntry
+from recommendations.models import Build
 from tests.accounts.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -98,3 +99,46 @@ def test_sign_up_search_favourite_for_you_history_and_log_out(page: Page, catalo
         catalogue["boxer"].key
     ]
     assert not HistoryEntry.objects.filter(user=dana).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_main_pages_break_no_rule_of_the_content_security_policy(page: Page, catalogue):
+    Build.objects.filter(is_active=True).update(
+        timings={"read": 1.5, "normalise": 0.5}, summary={"recall_at_10": 0.9}
+    )
+    User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    violations: list[str] = []
+
+    def note_violation(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    page.on("console", note_violation)
+    # The event the browser fires for each violation, reported on the console.
+    page.add_init_script(
+        "document.addEventListener('securitypolicyviolation', event => console.error("
+        "'Content Security Policy violated: ' + event.violatedDirective + ' ' + event.blockedURI"
+        "))"
+    )
+
+    page.goto("/")
+    page.goto("/search?q=hello")
+    page.goto(catalogue["boxer"].get_absolute_url())
+    # The similarity meters are drawn as SVG, not with inline widths.
+    expect(page.locator("svg.meter")).to_have_count(2)
+    page.locator("#header-q").fill("bo")
+    expect(page.get_by_role("option", name=re.compile("The Boxer"))).to_be_visible()
+
+    page.goto("/accounts/log-in/")
+    page.get_by_label("Username").fill("root")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("navigation", name="Your account")).to_contain_text("root")
+    page.goto("/admin/recommendations/build/")
+    expect(page.locator("#result_list")).to_be_visible()
+    build = Build.objects.get(is_active=True)
+    page.goto(f"/admin/recommendations/build/{build.pk}/change/")
+    expect(page.locator(".build-charts svg rect")).not_to_have_count(0)
+    page.goto("/admin/accounts/favourite/")
+
+    assert violations == []

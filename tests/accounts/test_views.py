@@ -104,6 +104,15 @@ def test_favourite_next_must_be_local(alice_client, catalogue):
     assert response.url == boxer.get_absolute_url()
 
 
+def test_a_next_that_reads_like_a_view_name_is_followed_as_a_url(alice_client, catalogue):
+    # Django's redirect() would look "hello" up as a URL pattern name, and fail with a 500.
+    favourite = alice_client.post(favourite_url(catalogue["boxer"]), {"next": "hello"})
+    signed_up_already = alice_client.get(f"{SIGN_UP_URL}?next=hello")
+
+    assert (favourite.status_code, favourite.url) == (302, "hello")
+    assert (signed_up_already.status_code, signed_up_already.url) == (302, "hello")
+
+
 def test_favourite_and_unfavourite_answer_json_to_the_script(alice_client, alice, catalogue):
     boxer = catalogue["boxer"]
 

@@ -137,5 +137,10 @@ def test_the_address_is_set_before_anything_that_reads_it(settings):
     order = settings.MIDDLEWARE
     mine = order.index("songrec_site.client_address.ClientAddressMiddleware")
 
-    assert mine == 1  # after the health check alone
+    # After the health check and what only rewrites answers (headers, JSON errors).
+    assert order[:mine] == [
+        "songrec_site.health.HealthCheckMiddleware",
+        "songrec_site.csp.ContentSecurityPolicyMiddleware",
+        "songrec_site.api_errors.JsonApiErrorsMiddleware",
+    ]
     assert mine < order.index("songrec_site.page_cache.AnonymousPageCacheMiddleware")
