@@ -297,9 +297,7 @@ def test_api_search_returns_names_unchanged_as_json(client, script_song):
 def test_search_and_artist_pages_query_a_fixed_number_of_times(
     client, prolific_songs, django_assert_max_num_queries
 ):
-    # The first request also reads the active build's id, which keys the page cache. The search
-    # runs within its time budget: a savepoint here (a transaction in production), whose
-    # statement_timeout is set, then put back since the test's transaction goes on.
+    # Budget: statement_timeout set in a savepoint and put back (tests/catalog/test_budget.py).
     with django_assert_max_num_queries(6):  # the build, budget (4), count with one page
         client.get(SEARCH_URL, {"q": "prolific"})
     with django_assert_max_num_queries(3):  # best-known spelling, count, page
@@ -331,9 +329,7 @@ def test_artist_and_track_fields_get_no_near_misses(client, songs):
 
 
 def test_autocomplete_endpoint(client, songs, django_assert_num_queries):
-    # The active build's id (the page cache's key), the songs, and around them the time budget's
-    # savepoint, statement_timeout set and put back (see the search page's test above).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # the active build's id, budget (4, as above), songs
         response = client.get(AUTOCOMPLETE_URL, {"q": "Simon & Garf"})
 
     assert response.status_code == 200
