@@ -173,6 +173,14 @@ def popular_window(songs: QuerySet[Song], *, limit: int) -> list[Song]:
     )
 
 
+def within_popular_window(songs: QuerySet[Song]) -> QuerySet[Song]:
+    """Those of `songs` among the POPULAR_WINDOW most popular songs of the catalogue: a search
+    for words too short to narrow the names down, ranked and counted over that many rows at
+    most (PostgreSQL looks each of them up by primary key)."""
+    window = catalogue_songs().order_by("-playlist_count", "pk").values("pk")[:POPULAR_WINDOW]
+    return songs.filter(pk__in=window)
+
+
 def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
     """Songs spelt close to `text` (typos, missing letters), most similar first.
 

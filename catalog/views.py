@@ -17,6 +17,7 @@ from catalog.selectors import (
     song_search,
     song_suggestions,
     substring_searchable,
+    within_popular_window,
     word_start_query,
 )
 from catalog.signals import song_search_done
@@ -40,19 +41,24 @@ def _search_paginator(form: SongSearchForm, page_number: str | int) -> tuple[Cap
     `page_number` is fetched with the count (`CappedPaginator.fetch`).
 
     A free-text query is first matched at word starts (the selective full-text index), then
-    anywhere in the names (when a word has TRIGRAM_LENGTH letters), then, when no song contains
-    the words, by the closest spellings. The artist and track fields say which column to match:
+    anywhere in the names, then, when no song contains the words, by the closest spellings; one
+    of words shorter than TRIGRAM_LENGTH only, at word starts among the most popular songs
+    (`within_popular_window`). The artist and track fields say which column to match:
     they get substring matching only.
     """
     query = form.cleaned_data["q"]
     free_text = bool(query) and not (form.cleaned_data["artist"] or form.cleaned_data["track"])
+    if free_text and not substring_searchable(query):
+        # Words of one or two letters only: they start a large share of the names (or none, and
+        # finding out reads as many), and matched anywhere they would read every name.
+        songs = Song.objects.none()
+        if word_start_query(query):
+            songs = within_popular_window(song_search(query=query, word_starts=True))
+        return _paginator(songs, page_number), False
     if free_text and word_start_query(query):
         paginator = _paginator(song_search(query=query, word_starts=True), page_number)
         if paginator.count:
             return paginator, False
-    if free_text and not substring_searchable(query):
-        # Words of one or two letters only: matched anywhere, they would read every name.
-        return _paginator(Song.objects.none(), page_number), False
     paginator = _paginator(_matching_songs(form), page_number)
     if paginator.count == 0 and free_text:
         return _paginator(near_misses(query), page_number), True

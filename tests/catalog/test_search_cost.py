@@ -139,3 +139,13 @@ def test_short_words_are_not_searched_inside_names(client, db, query):
     response = client.get(reverse("catalog:api_search"), {"q": query})
 
     assert (response.json()["count"], response.json()["near_miss"]) == (0, False)
+
+
+def test_a_search_for_short_words_ranks_the_most_popular_songs_only(client, songs, monkeypatch):
+    # The three most popular: "Say Hello" (900), "Halo" (400), "The Sound of Silence" (350).
+    monkeypatch.setattr(selectors, "POPULAR_WINDOW", 3)
+
+    found = client.get(reverse("catalog:api_search"), {"q": "he"}).json()
+
+    assert [song["title"] for song in found["results"]] == ["Say Hello"]
+    assert found["near_miss"] is False
