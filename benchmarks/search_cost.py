@@ -16,8 +16,8 @@ Each case is asked --requests times per server, the two servers taking turns cas
 the same requests while others run). "server ms" is the time to the whole answer on loopback;
 "SQL ms" is the time spent in PostgreSQL by one request alone, measured in a process running
 each checkout's views (Django's test client, every statement timed), and "statements" counts
-them. "after: answer" says what the new code answers. A case stops issuing requests after
---case-seconds per server and concurrency (the old code's worst cases take seconds each).
+them; "answer" is what each checkout answered to the last of them. A case stops issuing
+requests after --case-seconds per server and concurrency (the old code's worst take seconds).
 """
 
 import argparse
@@ -269,7 +269,7 @@ def measure(arguments: argparse.Namespace, paths: dict[str, list[str]]) -> list[
                         *(f"{len(times[label])}: {spread(times[label])}" for label in checkouts),
                         *(spread(sql[label][case]["ms"]) for label in checkouts),
                         *(str(sql[label][case]["statements"]) for label in checkouts),
-                        sql["after"][case]["answer"],
+                        *(sql[label][case]["answer"] for label in checkouts),
                     )
                 )
                 print(" | ".join(rows[-1]), flush=True)
@@ -285,7 +285,7 @@ def print_table(arguments: argparse.Namespace, rows: list[tuple[str, ...]], load
 
     header = ("case", "clients", "before: n: server ms p50 / p95 / max", "after: n: server ms")
     header += ("before: SQL ms p50 / p95 / max", "after: SQL ms", "statements before")
-    header += ("after", "after: answer")
+    header += ("after", "answer before", "after")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
     print(f"songs: {arguments.songs:,}; PostgreSQL: {server_settings()}")
