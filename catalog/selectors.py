@@ -19,7 +19,8 @@ NEAR_MISS_LIMIT = 100
 # trigram index finds them: a short query is spelt close to tens of thousands of names, and
 # checking every one of them costs far more than the answer is worth.
 NEAR_MISS_CANDIDATES = 1000
-# Shorter queries get no near misses: their few trigrams are shared by a large share of the names.
+# Queries without a word this long get no near misses: the few trigrams of short words are
+# shared by a large share of the names.
 NEAR_MISS_MIN_LENGTH = 4
 SUGGESTION_MIN_LENGTH = 2
 # The trigram index serves substring matching of words of at least this many letters; a shorter
@@ -185,11 +186,12 @@ def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
     """Songs spelt close to `text` (typos, missing letters), most similar first.
 
     PostgreSQL only (pg_trgm's `<%` operator, served by the trigram index on `name_norm`); on
-    other databases there are none, nor for a `text` shorter than NEAR_MISS_MIN_LENGTH. The
-    ranking reads at most NEAR_MISS_CANDIDATES songs that are spelt close enough.
+    other databases there are none, nor for a `text` without a word of NEAR_MISS_MIN_LENGTH
+    letters. The ranking reads at most NEAR_MISS_CANDIDATES songs that are spelt close enough.
     """
     key = match_key(text)
-    if len(key) < NEAR_MISS_MIN_LENGTH or connection.vendor != "postgresql":
+    longest = max((len(word) for word in key.split()), default=0)
+    if longest < NEAR_MISS_MIN_LENGTH or connection.vendor != "postgresql":
         return Song.objects.none()
     table = Song._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -207,6 +209,8 @@ def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
             [key, NEAR_MISS_CANDIDATES, key, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
+        # Inside a search's time budget, the transaction goes on.
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
     return (
         catalogue_songs()
         .filter(pk__in=ids)
