@@ -14,10 +14,11 @@ the page cache never answers: what an anonymous client that varies its URLs cost
 Each case is asked --requests times per server, the two servers taking turns case by case, by
 --concurrency clients at once (at 1: one request at a time, the cost of a request alone; more:
 the same requests while others run). "server ms" is the time to the whole answer on loopback;
-"SQL ms" is the time spent in PostgreSQL by one request alone, measured in a process running
-each checkout's views (Django's test client, every statement timed), and "statements" counts
-them; "answer" is what each checkout answered to the last of them. A case stops issuing
-requests after --case-seconds per server and concurrency (the old code's worst take seconds).
+"SQL ms" is the time spent in PostgreSQL by one request alone (a case's first five requests),
+measured in a process running each checkout's views (Django's test client, every statement
+timed), and "statements" counts them; "answer" is what each checkout answered to the last of
+them. A case stops issuing requests after --case-seconds per server and concurrency (the old
+code's worst take seconds each).
 """
 
 import argparse
