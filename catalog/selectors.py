@@ -15,14 +15,26 @@ from matching.names import match_key
 # word_similarity, 0 to 1), at most this many, best first.
 NEAR_MISS_THRESHOLD = 0.5
 NEAR_MISS_LIMIT = 100
+# Near misses are ranked among at most this many songs spelt close enough, in the order the
+# trigram index finds them: a short query is spelt close to tens of thousands of names, and
+# checking every one of them costs far more than the answer is worth.
+NEAR_MISS_CANDIDATES = 1000
+# Queries without a word this long get no near misses: the few trigrams of short words are
+# shared by a large share of the names.
+NEAR_MISS_MIN_LENGTH = 4
 SUGGESTION_MIN_LENGTH = 2
+# The trigram index serves substring matching of words of at least this many letters; a shorter
+# word holds no trigram, so matching it anywhere in names reads the whole table.
+TRIGRAM_LENGTH = 3
 # Words shorter than this are not looked up as prefixes in the full-text index when a longer
 # word is typed too: "b" stands for every word starting with b, a large share of the index to
 # read, while the longer word alone already narrows the songs to a few thousand.
 INDEXED_PREFIX_LENGTH = 3
-# Up to this many matches, the most popular are picked by sorting them all; beyond it, by walking
-# the popularity index, which meets enough matches within a few thousand rows.
+# Up to this many matches, the most popular are picked by sorting them all; beyond it, among the
+# POPULAR_WINDOW most popular songs, read through the popularity index. Neither reads more rows
+# than that, however few songs match.
 FEW_MATCHES = 10_000
+POPULAR_WINDOW = 5_000
 
 
 def catalogue_songs() -> QuerySet[Song]:
@@ -117,38 +129,69 @@ def words_match(text: str) -> RawSQL:
     )
 
 
-def most_popular(songs: QuerySet[Song], *, limit: int, expect_many: bool = False) -> list[Song]:
-    """The `limit` most popular of `songs`, fetched the way that stays fast for any number.
+def most_popular(songs: QuerySet[Song], *, limit: int) -> list[Song]:
+    """The `limit` most popular of `songs`, reading a bounded number of rows whatever matches.
 
-    Left to itself, PostgreSQL walks the popularity index for any ORDER BY ... LIMIT that it
-    expects to meet enough matches early, and when the matches are less popular than it assumes
-    it reads much of the table first (far too slow for a page at full size). So up to
-    FEW_MATCHES matches are taken through the search index and sorted, in one query that also
-    counts them; only beyond that, or with `expect_many`, does the walk run, and then it meets
-    `limit` of them soon.
+    Up to FEW_MATCHES matches are taken through the search index and sorted, in one query that
+    also counts them: then the answer is exact. Beyond that, the most popular matches among the
+    POPULAR_WINDOW most popular songs come first (`popular_window`), topped up from the sorted
+    FEW_MATCHES. Left to itself, PostgreSQL would walk the popularity index for an ORDER BY ...
+    LIMIT, and read the whole table when fewer songs match than it expects.
     """
-    if not expect_many:
-        sql, parameters = songs.order_by().query.sql_with_params()
-        found = list(
-            Song.objects.raw(
-                f"SELECT *, count(*) OVER () AS matches FROM ({sql} LIMIT %s) AS matching "
-                "ORDER BY playlist_count DESC, id LIMIT %s",
-                [*parameters, FEW_MATCHES + 1, limit],
-            )
+    sql, parameters = songs.order_by().query.sql_with_params()
+    found = list(
+        Song.objects.raw(
+            f"SELECT *, count(*) OVER () AS matches FROM ({sql} LIMIT %s) AS matching "
+            "ORDER BY playlist_count DESC, id LIMIT %s",
+            [*parameters, FEW_MATCHES + 1, limit],
         )
-        if not found or found[0].matches <= FEW_MATCHES:
-            return found
-    return list(songs.order_by("-playlist_count", "pk")[:limit])
+    )
+    if not found or found[0].matches <= FEW_MATCHES:
+        return found
+    merged = {song.pk: song for song in [*popular_window(songs, limit=limit), *found]}
+    return sorted(merged.values(), key=lambda song: (-song.playlist_count, song.pk))[:limit]
+
+
+def popular_window(songs: QuerySet[Song], *, limit: int) -> list[Song]:
+    """The `limit` most popular of `songs` among the POPULAR_WINDOW most popular songs of the
+    catalogue: what a query matching many names is best answered with, read through the
+    popularity index and never more than POPULAR_WINDOW rows (none matching: nothing)."""
+    window, window_parameters = (
+        catalogue_songs().order_by("-playlist_count", "pk")[:POPULAR_WINDOW].query.sql_with_params()
+    )
+    # The conditions of `songs`, applied to the window under the table's name: a subquery with a
+    # LIMIT keeps them outside, so PostgreSQL cannot look the matches up in another index first.
+    query = songs.query
+    condition, parameters = query.where.as_sql(
+        query.get_compiler(connection=connection), connection
+    )
+    return list(
+        Song.objects.raw(
+            f"SELECT * FROM ({window}) AS {Song._meta.db_table} WHERE {condition or 'true'} "
+            "ORDER BY playlist_count DESC, id LIMIT %s",
+            [*window_parameters, *parameters, limit],
+        )
+    )
+
+
+def within_popular_window(songs: QuerySet[Song]) -> QuerySet[Song]:
+    """Those of `songs` among the POPULAR_WINDOW most popular songs of the catalogue: a search
+    for words too short to narrow the names down, ranked and counted over that many rows at
+    most (PostgreSQL looks each of them up by primary key)."""
+    window = catalogue_songs().order_by("-playlist_count", "pk").values("pk")[:POPULAR_WINDOW]
+    return songs.filter(pk__in=window)
 
 
 def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
     """Songs spelt close to `text` (typos, missing letters), most similar first.
 
     PostgreSQL only (pg_trgm's `<%` operator, served by the trigram index on `name_norm`); on
-    other databases there are none.
+    other databases there are none, nor for a `text` without a word of NEAR_MISS_MIN_LENGTH
+    letters. The ranking reads at most NEAR_MISS_CANDIDATES songs that are spelt close enough.
     """
     key = match_key(text)
-    if not key or connection.vendor != "postgresql":
+    longest = max((len(word) for word in key.split()), default=0)
+    if longest < NEAR_MISS_MIN_LENGTH or connection.vendor != "postgresql":
         return Song.objects.none()
     table = Song._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
@@ -156,12 +199,18 @@ def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
             "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
             [str(NEAR_MISS_THRESHOLD)],
         )
+        # Estimating tens of thousands of matches, the planner would rather scan the table until
+        # it meets NEAR_MISS_CANDIDATES of them: all of it when few songs are spelt that close.
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
         cursor.execute(
-            f"SELECT id FROM {table} WHERE in_catalogue AND %s <%% name_norm "
+            f"SELECT id FROM (SELECT id, name_norm, playlist_count FROM {table} "
+            "WHERE in_catalogue AND %s <%% name_norm LIMIT %s) AS close "
             "ORDER BY word_similarity(%s, name_norm) DESC, playlist_count DESC, id LIMIT %s",
-            [key, key, limit],
+            [key, NEAR_MISS_CANDIDATES, key, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
+        # Inside a search's time budget, the transaction goes on.
+        cursor.execute("SET LOCAL enable_seqscan TO DEFAULT")
     return (
         catalogue_songs()
         .filter(pk__in=ids)
@@ -170,20 +219,32 @@ def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
     )
 
 
+def substring_searchable(text: str) -> bool:
+    """Whether matching the words of `text` anywhere in names can use the trigram index: some
+    word must hold a trigram, or the search reads every name."""
+    return any(len(word) >= TRIGRAM_LENGTH for word in match_key(text).split())
+
+
 def song_suggestions(*, text: str, limit: int = 8) -> list[Song]:
     """What the search box offers while someone types: the most popular songs with words starting
     as typed, else containing every word typed, else the nearest spellings. Nothing for fewer
-    than two letters."""
+    than two letters.
+
+    Each step reads a bounded number of rows: words of one or two letters alone are looked up
+    among the POPULAR_WINDOW most popular songs only (they start a large share of the names, or
+    none at all, and "qx" must not read them all to find out); substrings need a word of
+    TRIGRAM_LENGTH letters, near misses NEAR_MISS_MIN_LENGTH."""
     key = match_key(text)
     if len(key) < SUGGESTION_MIN_LENGTH:
         return []
     suggestions: list[Song] = []
     if word_start_query(key):
-        # Only short words, such as the first two letters typed, start a large share of names.
-        short = max(len(word) for word in key.split()) < INDEXED_PREFIX_LENGTH
         words = catalogue_songs().filter(words_match(key))
-        suggestions = most_popular(words, limit=limit, expect_many=short)
-    if not suggestions:
+        if substring_searchable(key):
+            suggestions = most_popular(words, limit=limit)
+        else:
+            suggestions = popular_window(words, limit=limit)
+    if not suggestions and substring_searchable(key):
         songs = catalogue_songs()
         for word in key.split():
             songs = songs.filter(name_norm__contains=word)

@@ -45,6 +45,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous visitors' pages from the cache, before sessions and the view (page_cache.py).
     "songrec_site.page_cache.AnonymousPageCacheMiddleware",
+    # Searches per client address (rate_limit.py): after the page cache, whose hits are not counted.
+    "songrec_site.rate_limit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,6 +107,23 @@ if SONGREC_PAGE_CACHE_LOCAL_PAGES:
         "TIMEOUT": 60,
         "OPTIONS": {"MAX_ENTRIES": SONGREC_PAGE_CACHE_LOCAL_PAGES},
     }
+
+# Each search statement may run this long before PostgreSQL cancels it and the search answers
+# "too broad, add a word" (catalog/budget.py; 0: no limit). It bounds what one request can cost;
+# real searches take a small fraction of it.
+SONGREC_SEARCH_TIME_BUDGET_MS = env.int("SONGREC_SEARCH_TIME_BUDGET_MS", default=500)
+# Requests per client address to each view below that reach it (page-cache hits are free), as
+# N/s, N/m or N/h; past it, 429 with Retry-After until the window ends ("": no limit). Search
+# pages: a person reads each one. Autocomplete: one request per pause in typing (150 ms at least,
+# static/js/autocomplete.js), so a fast typist needs more. Counted in the cache (songrec_site/
+# rate_limit.py): per process on locmem, shared by every process on Redis.
+SONGREC_RATE_LIMIT_SEARCH = env.str("SONGREC_RATE_LIMIT_SEARCH", default="30/m")
+SONGREC_RATE_LIMIT_AUTOCOMPLETE = env.str("SONGREC_RATE_LIMIT_AUTOCOMPLETE", default="120/m")
+SONGREC_RATE_LIMITS = {
+    "catalog:search": SONGREC_RATE_LIMIT_SEARCH,
+    "catalog:api_search": SONGREC_RATE_LIMIT_SEARCH,
+    "catalog:api_autocomplete": SONGREC_RATE_LIMIT_AUTOCOMPLETE,
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

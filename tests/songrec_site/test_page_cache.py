@@ -4,11 +4,9 @@ The catalogue: "The Boxer" is recommended "Anthem" by the active build and "Ball
 complete build that is not active yet.
 """
 
-import uuid
 import zlib
 
 import pytest
-import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.http import HttpResponse, JsonResponse
@@ -29,8 +27,6 @@ from songrec_site.page_cache import (
 from tests.catalog.conftest import create_song
 from tests.recommendations.conftest import store_neighbours
 from tests.songrec_site.test_health import closed_port
-
-REDIS_TEST_URL = "redis://localhost:6379/12"
 
 
 @pytest.fixture
@@ -236,28 +232,6 @@ def test_pages_are_rendered_as_usual_while_the_cache_is_unreachable(client, boxe
     assert response.status_code == 200
     assert "X-Cache" not in response
     assert "Anthem" in response.content.decode()
-
-
-@pytest.fixture
-def redis_cache(settings):
-    """The default cache in Redis (as in production), under a key prefix of this test's own."""
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "songrec_site.cache.RedisCache",
-            "LOCATION": REDIS_TEST_URL,
-            "KEY_PREFIX": prefix,
-        },
-        LOCAL_PAGES: {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": prefix,
-        },
-    }
-    yield
-    client = redis.Redis.from_url(REDIS_TEST_URL)
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
 
 
 def test_pages_are_shared_through_redis(

@@ -1,0 +1,97 @@
+"""A search's statements run within SONGREC_SEARCH_TIME_BUDGET_MS each; one past it is cancelled
+by PostgreSQL and the search is "too broad"."""
+
+import pytest
+from django.db import DataError, connection
+from django.urls import reverse
+
+from catalog import views
+from catalog.budget import SearchTooBroad, search_time_budget
+
+SEARCH_URL = reverse("catalog:search")
+API_SEARCH_URL = reverse("catalog:api_search")
+AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
+
+
+def statement_timeout() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('statement_timeout')")
+        return cursor.fetchone()[0]
+
+
+def test_a_statement_past_the_budget_is_too_broad(db, settings):
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 20
+    before = statement_timeout()
+
+    with pytest.raises(SearchTooBroad), search_time_budget(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(5)")
+
+    # The surrounding transaction goes on, with the timeout it had.
+    assert statement_timeout() == before
+
+
+def test_statements_within_the_budget_run_and_the_timeout_is_put_back(db, settings):
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 2000
+    before = statement_timeout()
+
+    with search_time_budget():
+        assert statement_timeout() == "2s"
+
+    assert statement_timeout() == before
+
+
+def test_a_budget_of_zero_sets_no_timeout(db, settings):
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 0
+    before = statement_timeout()
+
+    with search_time_budget():
+        assert statement_timeout() == before
+
+
+def test_other_database_errors_are_not_too_broad(db, settings):
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 2000
+
+    with pytest.raises(DataError) as raised, search_time_budget(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+
+    assert not isinstance(raised.value, SearchTooBroad)
+
+
+@pytest.fixture
+def slow_search(settings, monkeypatch):
+    """Searches whose statements outlast a time budget of 20 ms."""
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 20
+
+    def slow(*arguments, **keywords):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_sleep(5)")
+
+    monkeypatch.setattr(views, "_search_paginator", slow)
+    monkeypatch.setattr(views, "song_suggestions", slow)
+
+
+def test_a_search_out_of_time_says_too_broad_and_is_not_cached(client, songs, slow_search):
+    response = client.get(SEARCH_URL, {"q": "hello"})
+
+    assert response.status_code == 200
+    assert response.context["too_broad"] is True
+    assert "matches too many songs to rank in time" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "X-Cache" in response
+    assert client.get(SEARCH_URL, {"q": "hello"})["X-Cache"] == "miss"
+
+
+def test_api_search_out_of_time_is_a_json_422(client, songs, slow_search):
+    response = client.get(API_SEARCH_URL, {"q": "hello"})
+
+    assert response.status_code == 422
+    assert response.json() == {"error": views.TOO_BROAD_MESSAGE, "too_broad": True}
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_autocomplete_out_of_time_offers_nothing_and_is_not_cached(client, songs, slow_search):
+    response = client.get(AUTOCOMPLETE_URL, {"q": "hello"})
+
+    assert response.json() == {"query": "hello", "results": []}
+    assert "no-store" in response["Cache-Control"]
+    assert client.get(AUTOCOMPLETE_URL, {"q": "hello"})["X-Cache"] == "miss"

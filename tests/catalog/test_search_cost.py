@@ -1,0 +1,151 @@
+"""What a search can cost: the rows the autocomplete and near-miss queries read stay bounded
+however few songs match, read from PostgreSQL's own account (EXPLAIN ANALYZE) of each query."""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from catalog import selectors
+from catalog.models import Song
+from catalog.selectors import near_misses, song_suggestions
+from matching.names import match_key
+from tests.catalog.conftest import create_song
+
+SCANS = {"Seq Scan", "Index Scan", "Index Only Scan", "Bitmap Heap Scan"}
+CATALOGUE_SIZE = 4000
+# A window of 50 reads 50 rows of the popularity index and the songs tied with the last one (the
+# index orders by playlist count alone, the window by count and id): a few in this catalogue.
+WINDOW_READ = 60
+# FEW_MATCHES of 100: the sorted sample reads 101 matches.
+FEW_MATCHES_READ = 101
+
+
+@pytest.fixture
+def catalogue(db) -> None:
+    """CATALOGUE_SIZE songs, every title spelt close to "Hello World", none containing "qx"."""
+    Song.objects.bulk_create(
+        Song(
+            key=number,
+            artist=f"Band {number}",
+            title=f"Hello World {number}",
+            artist_norm=match_key(f"Band {number}"),
+            title_norm=match_key(f"Hello World {number}"),
+            playlist_count=number % 997,
+        )
+        for number in range(CATALOGUE_SIZE)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Song._meta.db_table}")
+
+
+def scanned(plan: dict) -> Iterator[tuple[str, int]]:
+    """(node type, rows read) of each scan of the song table in an EXPLAIN (FORMAT JSON) plan:
+    the rows it returned and those its filters removed, over all its loops."""
+    if plan["Node Type"] in SCANS and plan.get("Relation Name") == Song._meta.db_table:
+        rows = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
+        rows += plan.get("Rows Removed by Index Recheck", 0)
+        yield plan["Node Type"], rows * plan["Actual Loops"]
+    for child in plan.get("Plans", []):
+        yield from scanned(child)
+
+
+@contextmanager
+def song_scans() -> Iterator[list[tuple[str, int]]]:
+    """The scans of the song table of every SELECT run inside, as PostgreSQL ran them."""
+    scans: list[tuple[str, int]] = []
+
+    def explain(execute, sql, parameters, many, context):
+        if sql.lstrip().upper().startswith("SELECT") and Song._meta.db_table in sql:
+            cursor = context["cursor"]
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)
+            (document,) = cursor.fetchone()
+            plan = document if isinstance(document, list) else json.loads(document)
+            scans.extend(scanned(plan[0]["Plan"]))
+        return execute(sql, parameters, many, context)
+
+    with connection.execute_wrapper(explain):
+        yield scans
+
+
+def rows_read(scans: list[tuple[str, int]]) -> int:
+    return sum(rows for _, rows in scans)
+
+
+def test_two_letters_matching_nothing_read_a_bounded_number_of_rows(catalogue, monkeypatch):
+    monkeypatch.setattr(selectors, "POPULAR_WINDOW", 50)
+
+    with song_scans() as scans:
+        assert song_suggestions(text="qx") == []
+
+    # Before: the popularity index walked to its end, then every name searched for "qx".
+    assert "Seq Scan" not in {node for node, _ in scans}
+    assert rows_read(scans) <= WINDOW_READ
+
+
+def test_two_letters_find_the_most_popular_songs_within_the_window(catalogue, monkeypatch):
+    monkeypatch.setattr(selectors, "POPULAR_WINDOW", 50)
+
+    with song_scans() as scans:
+        found = song_suggestions(text="he", limit=3)
+
+    assert [song.playlist_count for song in found] == [996, 996, 996]
+    assert rows_read(scans) <= WINDOW_READ
+
+
+def test_many_matches_read_a_bounded_number_of_rows(catalogue, monkeypatch):
+    monkeypatch.setattr(selectors, "FEW_MATCHES", 100)
+    monkeypatch.setattr(selectors, "POPULAR_WINDOW", 50)
+
+    with song_scans() as scans:
+        found = song_suggestions(text="hello", limit=3)
+
+    assert [song.playlist_count for song in found] == [996, 996, 996]
+    assert rows_read(scans) <= FEW_MATCHES_READ + WINDOW_READ
+
+
+def test_near_misses_rank_a_bounded_number_of_candidates(catalogue, monkeypatch):
+    monkeypatch.setattr(selectors, "NEAR_MISS_CANDIDATES", 30)
+
+    with song_scans() as scans:
+        found = list(near_misses("helo world", limit=10))
+
+    assert len(found) == 10
+    assert "Seq Scan" not in {node for node, _ in scans}
+    # The candidates, then the ten songs read again by id.
+    assert rows_read(scans) <= 30 + 10
+
+
+def test_near_misses_of_a_rare_spelling_use_the_index(catalogue):
+    with song_scans() as scans:
+        assert list(near_misses("zzyzx qwvp")) == []
+
+    assert "Seq Scan" not in {node for node, _ in scans}
+
+
+@pytest.mark.parametrize("text", ["he", "qx", "a b", "hel", "he wo"])
+def test_no_near_misses_without_a_word_of_four_letters(catalogue, text):
+    assert not near_misses(text).exists()
+
+
+@pytest.mark.parametrize("query", ["qx", "a b"])
+def test_short_words_are_not_searched_inside_names(client, db, query):
+    # Matched anywhere, a word without a trigram reads every name: only word starts are searched.
+    create_song("Zaqxb", "Cabbage", 10)
+
+    response = client.get(reverse("catalog:api_search"), {"q": query})
+
+    assert (response.json()["count"], response.json()["near_miss"]) == (0, False)
+
+
+def test_a_search_for_short_words_ranks_the_most_popular_songs_only(client, songs, monkeypatch):
+    # The three most popular: "Say Hello" (900), "Halo" (400), "The Sound of Silence" (350).
+    monkeypatch.setattr(selectors, "POPULAR_WINDOW", 3)
+
+    found = client.get(reverse("catalog:api_search"), {"q": "he"}).json()
+
+    assert [song["title"] for song in found["results"]] == ["Say Hello"]
+    assert found["near_miss"] is False
