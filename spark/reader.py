@@ -21,7 +21,8 @@ COLUMNS = ("user_id", "artistname", "trackname", "playlistname")
 # "unrolled" form of "(?:[^"\\]|\\.)*": one loop per run of plain characters, so Java's regex
 # engine neither backtracks nor recurses per character (several times faster on a large file).
 _FIELD = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
-RECORD_PATTERN = "^" + r"\s*,\s*".join([_FIELD] * len(COLUMNS)) + r"\s*$"
+# (?s): a backslash escapes any character, line separators such as U+2028 and U+0085 included.
+RECORD_PATTERN = "(?s)^" + r"\s*,\s*".join([_FIELD] * len(COLUMNS)) + r"\s*$"
 # C0 controls but tab, and DEL: PostgreSQL cannot store NUL, and the rest are junk in a name.
 _CONTROL = r"[\x00-\x08\x0A-\x1F\x7F]"
 
@@ -41,7 +42,9 @@ def read_lines(spark: SparkSession, path: str) -> DataFrame:
 
 def _unescape(field: Column) -> Column:
     # Few fields hold a backslash: skip the replacement for the rest.
-    return F.when(field.contains("\\"), F.regexp_replace(field, r"\\(.)", "$1")).otherwise(field)
+    return F.when(field.contains("\\"), F.regexp_replace(field, r"(?s)\\(.)", "$1")).otherwise(
+        field
+    )
 
 
 def _character_class(characters: str) -> str:
@@ -91,7 +94,9 @@ def parse(lines: DataFrame) -> DataFrame:
     lines = lines.filter(~F.col("line").rlike(HEADER_PATTERN))
     # Every quoted field of the line, found in one scan, in their own projection: inlined, the
     # scan would run once per use in every field.
-    scanned = lines.select("line", F.regexp_extract_all("line", F.lit(_FIELD), 1).alias("raw"))
+    scanned = lines.select(
+        "line", F.regexp_extract_all("line", F.lit("(?s)" + _FIELD), 1).alias("raw")
+    )
     raw = [F.get("raw", i) for i in range(len(COLUMNS))]
     # Almost every record is its four fields quoted and joined by bare commas: comparing with
     # that is cheaper than a second regex, which checks only the rest (spaces after a comma).

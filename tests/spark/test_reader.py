@@ -46,6 +46,12 @@ def test_valid_lines_with_every_quirk_are_kept(spark) -> None:
     ]
 
 
+def test_a_backslash_escapes_line_separators_too(spark) -> None:
+    records, rejects = parse_strings(spark, ['"u","A\\\u2028B","T\\\x85","p"'])
+
+    assert (records, rejects) == ([("u", "A\u2028B", "T\x85", "p")], [])
+
+
 def test_header_is_dropped_whatever_its_spacing(spark) -> None:
     records, rejects = parse_strings(spark, [HEADER.replace(" ", ""), '"u","a","t","p"'])
     assert records == [("u", "a", "t", "p")]
