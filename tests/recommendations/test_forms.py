@@ -91,4 +91,5 @@ def test_the_admin_start_page_refuses_an_input_it_cannot_build(
 
     assert response.status_code == 200
     assert response.context["form"].errors["input_path"][0].startswith(f"{given} {message}")
+    assert message in response.text
     assert not Build.objects.exists()
