@@ -101,7 +101,7 @@ def long_names(draw) -> Line:
     stretched = st.builds(lambda piece: ("a" + piece * MAX)[: length - 1] + "a", _FIELD)
     expanding = st.builds(
         lambda character, n: character * n,
-        st.sampled_from(["&", "\ufdfa", "\u3392", "ß"]),
+        st.sampled_from(["&", "\ufdfa", "\u3392", "ß", "\U0001f110"]),
         st.integers(MAX // 18 - 3, MAX // 2 + 3),
     )
     fields, parts = draw(records(names=st.one_of(stretched, expanding, _FIELD)))

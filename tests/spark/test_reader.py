@@ -78,6 +78,8 @@ def test_header_is_dropped_whatever_its_spacing(spark) -> None:
         # 300 characters, but a key of 1,199: "and and and …"
         ('"u1","' + "&" * 300 + '","Track","List"', "name too long"),
         ('"u1","Artist","' + "\ufdfa" * 56 + '","List"', "name too long"),
+        # Three characters each, "(a)": a character outside the BMP.
+        ('"u1","' + "\U0001f110" * 334 + '","Track","List"', "name too long"),
     ],
 )
 def test_malformed_lines_are_rejected_with_a_reason(spark, line: str, reason: str) -> None:
@@ -87,13 +89,21 @@ def test_malformed_lines_are_rejected_with_a_reason(spark, line: str, reason: st
 
 
 def test_names_as_long_as_the_column_and_tabs_are_kept(spark) -> None:
-    # A key of up to 1,000 characters: 200 "and"s, 55 ligatures of 18 letters.
-    lines = [f'"u","{LONGEST}","{"&" * 200}","p"', '"u","Tab\tArtist","' + "\ufdfa" * 55 + '","p"']
+    # Keys of up to 1,000 characters: 200 "and"s, 55 ligatures of 18 letters, 333 "(a)"s.
+    lines = [
+        f'"u","{LONGEST}","{"&" * 200}","p"',
+        '"u","Tab\tArtist","' + "\ufdfa" * 55 + '","p"',
+        '"u","' + "\U0001f110" * 333 + '","t","p"',
+    ]
 
     records, rejects = parse_strings(spark, lines)
 
     assert rejects == []
-    assert records == [("u", LONGEST, "&" * 200, "p"), ("u", "Tab\tArtist", "\ufdfa" * 55, "p")]
+    assert records == [
+        ("u", LONGEST, "&" * 200, "p"),
+        ("u", "Tab\tArtist", "\ufdfa" * 55, "p"),
+        ("u", "\U0001f110" * 333, "t", "p"),
+    ]
 
 
 def test_a_byte_order_mark_before_the_header_is_dropped_with_it(spark) -> None:
