@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 
+from recommendations.inputs import InvalidInput, checked_input
 from spark import contract
 
 # The job's tuning options staff may set when they start a build (the rest keep their defaults).
@@ -20,7 +21,10 @@ class StartBuildForm(forms.Form):
 
     input_path = forms.CharField(
         max_length=1000,
-        help_text="Playlists CSV: a local path or any Hadoop path (hdfs://, gs://).",
+        help_text=(
+            "Playlists CSV: a local file or a Hadoop path (hdfs://, gs://) under an allowed "
+            "input directory (SONGREC_INPUT_DIRS)."
+        ),
     )
     k = forms.IntegerField(min_value=1, max_value=200, label="Neighbours per song")
     engine = forms.ChoiceField(
@@ -41,6 +45,13 @@ class StartBuildForm(forms.Form):
         self.fields["k"].initial = settings.SONGREC_NEIGHBOURS_K
         for name in FORM_OPTIONS:
             self.fields[contract.OPTION[name].dest].help_text = _help(name)
+
+    def clean_input_path(self) -> str:
+        """The path checked (see `inputs.checked_input`): what the build will read."""
+        try:
+            return checked_input(self.cleaned_data["input_path"])
+        except InvalidInput as error:
+            raise forms.ValidationError(str(error)) from None
 
     def job_arguments(self) -> dict[str, object]:
         """The options for spark/job.py: the engine and those of its options that were set."""

@@ -8,6 +8,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -28,6 +29,20 @@ JOB_PACKAGE = Path(spark.__file__).resolve().parent
 SHIPPED_PACKAGES = (JOB_PACKAGE, Path(matching.__file__).resolve().parent)
 PR_SET_PDEATHSIG = 1
 STOP_POLL_SECONDS = 1.0
+# What a failed job's error shows of its log: the cause is looked for in its last lines, and the
+# shortest tail that still gives the cause its context follows it.
+LOG_LINES_SEARCHED = 1000
+TAIL_LINES = 12
+LONGEST_LINE = 500
+
+# The job's own error line (spark/job.py's `main`).
+_JOB_ERROR = re.compile(r"^error: (.+)")
+# An exception's last line, from Python or Java (Java's may follow "Exception in thread …", or
+# ": " on the line after a Py4JJavaError); group 1 is the exception's unqualified name.
+_EXCEPTION = re.compile(
+    r'^(?:Exception in thread "[^"]*" |: )?(?:[\w$]+\.)*([\w$]+(?:Error|Exception)\b.*)$'
+)
+_STACK_FRAME = re.compile(r"^\s+(?:at |\.\.\. \d+ more)")
 
 
 class SparkJobFailed(Exception):
@@ -127,7 +142,8 @@ def run_job(
     Each progress event the job prints is passed to `on_progress` as it arrives. `should_stop` is
     asked every STOP_POLL_SECONDS from another thread; when it answers True the job's whole
     process group is killed and SparkJobCancelled raised. Spark's own log goes to
-    `<output_dir>/spark.log`; on failure SparkJobFailed carries its last lines.
+    `<output_dir>/spark.log`; on failure SparkJobFailed carries its cause and its last lines
+    (see `failure_message`).
     """
     options.output_dir.mkdir(parents=True, exist_ok=True)
     log_path = options.output_dir / "spark.log"
@@ -164,9 +180,7 @@ def run_job(
     if stopped.is_set():
         raise SparkJobCancelled("the Spark job was cancelled")
     if returncode != 0 or summary is None:
-        raise SparkJobFailed(
-            f"the Spark job exited with status {returncode}:\n" + log_tail(log_path)
-        )
+        raise SparkJobFailed(failure_message(returncode, log_path))
     return contract.Summary.from_dict(summary)
 
 
@@ -210,7 +224,41 @@ def _messages(lines: Iterable[str], log) -> Iterable[tuple[str, dict]]:
             yield message
 
 
-def log_tail(path: Path, lines: int = 40) -> str:
-    """The last lines of a log file, for error messages."""
-    with path.open(encoding="utf-8", errors="replace") as log:
-        return "".join(deque(log, maxlen=lines)).rstrip()
+def failure_message(returncode: int, log_path: Path) -> str:
+    """A failed job's error: its cause first (`failure_cause`), then its exit status and the
+    end of its log, Java's stack frames left out."""
+    with log_path.open(encoding="utf-8", errors="replace") as log:
+        lines = [line.rstrip()[:LONGEST_LINE] for line in deque(log, maxlen=LOG_LINES_SEARCHED)]
+    if returncode < 0:
+        cause = f"the Spark job was killed ({signal.Signals(-returncode).name})"
+    elif returncode == 0:
+        cause = "the Spark job ended without its summary"
+    else:
+        cause = failure_cause(lines)
+    tail = [line for line in lines if line and not _STACK_FRAME.match(line)][-TAIL_LINES:]
+    return "\n".join(
+        [cause, f"(the Spark job exited with status {returncode}; the end of {log_path}:)", *tail]
+    )
+
+
+def failure_cause(lines: list[str]) -> str:
+    """Why a job failed, from its log: its own error line, else the last Python exception
+    (or the Java exception a Py4JJavaError carries), else the last Java exception."""
+    for line in reversed(lines):
+        if found := _JOB_ERROR.match(line):
+            return found[1]
+    starts = [i for i, line in enumerate(lines) if line.startswith("Traceback (most recent")]
+    if starts:
+        after = lines[starts[-1] + 1 :]
+        raised = next((i for i, line in enumerate(after) if line and not line[0].isspace()), None)
+        if raised is not None:
+            carried = after[raised + 1 : raised + 2]
+            if "Py4JJavaError" in after[raised] and carried and carried[0].startswith(": "):
+                raised += 1
+            if found := _EXCEPTION.match(after[raised]):
+                return found[1]
+            return after[raised]
+    for line in reversed(lines):
+        if found := _EXCEPTION.match(line):
+            return found[1]
+    return "the Spark job failed without saying why"

@@ -204,6 +204,10 @@ SPARK_EXECUTOR_MEMORY = env.str("SPARK_EXECUTOR_MEMORY", default="4g")
 SONGREC_NEIGHBOURS_K = env.int("SONGREC_NEIGHBOURS_K", default=20)
 SONGREC_MAX_BAD_SHARE = env.float("SONGREC_MAX_BAD_SHARE", default=0.05)
 SONGREC_BUILDS_KEPT = env.int("SONGREC_BUILDS_KEPT", default=2)
+# Where a build may read its input (comma-separated): local directories, a file under which (once
+# symlinks are followed) is checked before the build is queued, or Hadoop URL prefixes
+# (hdfs://…, gs://…, s3a://…) under which any path is taken unchecked.
+SONGREC_INPUT_DIRS = env.list("SONGREC_INPUT_DIRS", default=[str(DATA_DIR)])
 
 LOGGING = {
     "version": 1,

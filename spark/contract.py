@@ -100,6 +100,28 @@ STAGES: dict[str, int] = {
     "recall": 80,
 }
 
+# The longest artist or title the catalogue stores, as given and once normalised
+# (catalog.models.Song's CharFields; a test holds the two together). The reader rejects longer.
+MAX_NAME_LENGTH = 1000
+
+# The playlists file's first line; a byte-order mark may precede it. The reader drops every line
+# like it, and the site refuses a local input that does not start with one.
+HEADER = '"user_id", "artistname", "trackname", "playlistname"'
+HEADER_PATTERN = r'^\ufeff?\s*"user_id"\s*,'
+
+# Why the reader rejects a line, as `rejects/` and the summary's `rejected_by_reason` say it: every
+# line the catalogue could not store is rejected, so one bad line never fails a build's load.
+REJECT_REASONS: dict[str, str] = {
+    "invalid UTF-8": "bytes that are not UTF-8 (a Latin-1 export, say)",
+    "control character": "a control character other than tab (NUL, ESC, DEL …)",
+    "not four quoted fields": "extra or missing fields, stray quotes, an unterminated field",
+    "empty field": "a field empty or of spaces only",
+    "name too long": (
+        f"an artist or title over {MAX_NAME_LENGTH:,} characters, "
+        "as given or as normalisation may lengthen it"
+    ),
+}
+
 PROGRESS = "PROGRESS"
 SUMMARY = "SUMMARY"
 

@@ -15,7 +15,7 @@ from pyspark.sql import SparkSession
 from spark import contract
 from spark.outputs import write_summary
 from spark.progress import Stages
-from spark.reader import TooManyMalformedLines
+from spark.reader import EmptyInput, TooManyMalformedLines
 from spark.stages.estimate import estimate
 from spark.stages.neighbours import block_runner, find_neighbours
 from spark.stages.normalise import normalise
@@ -91,8 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     spark = _session(args)
     try:
         summary = run(spark, args)
-    except TooManyMalformedLines as error:
-        print(f"error: {error}", file=sys.stderr, flush=True)
+    except (TooManyMalformedLines, EmptyInput) as error:
+        # The line the site shows first when the build fails (see spark_submit).
+        print(f"error: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
         return 2
     finally:
         spark.stop()

@@ -24,6 +24,13 @@ def empty_cache(settings):
     forget_active_build_id()
 
 
+@pytest.fixture(autouse=True)
+def input_dirs(settings, tmp_path_factory):
+    """Builds may read the inputs tests write to their temporary directories (and nothing else
+    but what a test allows itself)."""
+    settings.SONGREC_INPUT_DIRS = [str(tmp_path_factory.getbasetemp())]
+
+
 @pytest.fixture(scope="session")
 def spark():
     """One small local SparkSession for every test that needs Spark."""

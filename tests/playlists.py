@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from spark.contract import HEADER
+
 # Two small editions of a playlists file. Twin A and Twin B always appear together.
 FIRST = [
     ("ann", "The Twins", "Twin A", "Starred"),
@@ -27,7 +29,7 @@ def write_playlists_csv(
     def quoted(field: str) -> str:
         return '"' + field.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    lines = ['"user_id", "artistname", "trackname", "playlistname"']
+    lines = [HEADER]
     lines += [",".join(quoted(field) for field in row) for row in rows]
     lines += list(bad)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -25,7 +25,8 @@ class ReadLines:
 
 def read_input(spark: SparkSession, source: str, output: str, max_bad_share: float) -> ReadLines:
     """Parse `source`, writing its malformed lines to `<output>/rejects`; raises
-    `reader.TooManyMalformedLines` above `max_bad_share`."""
+    `reader.TooManyMalformedLines` above `max_bad_share`, `reader.EmptyInput` when it holds no
+    line but headers."""
     # One scan of the input: checked, split and cached lines; records and rejects both come
     # from the cache.
     parsed = songs.hash_playlists(reader.parse(reader.read_lines(spark, source)))
@@ -34,6 +35,8 @@ def read_input(spark: SparkSession, source: str, output: str, max_bad_share: flo
     records = by_reason.pop(None, 0)
     rejected = sum(by_reason.values())
     report("read", lines=records + rejected, rejected=rejected)
+    if not records + rejected:
+        raise reader.EmptyInput(f"{source} has no lines after the header")
     reader.check_malformed_share(
         lines_read=records + rejected, rejected=rejected, max_bad_share=max_bad_share
     )

@@ -1,10 +1,15 @@
 """build_recs end to end: spark-submit on a small CSV, then the load into the database."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.core.management import CommandError
 
+from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
+from spark import contract
 from tests.playlists import FIRST, SECOND, write_playlists_csv
 from tests.recommendations.conftest import build_recs, songs_by_title
 
@@ -60,7 +65,70 @@ def test_a_failed_build_leaves_the_previous_one_serving(tmp_path) -> None:
 
     failed = Build.objects.latest("pk")
     assert failed.status == Build.Status.FAILED
-    assert "5 of 7 lines (71.4%) are malformed" in failed.error
+    assert failed.error.startswith("TooManyMalformedLines: 5 of 7 lines (71.4%) are malformed")
     assert active_build() == serving
     twin_a = songs_by_title()["Twin A"]
     assert len(recommendations_for_song(song=twin_a, include_same_artist=True)) > 0
+
+
+# One line of each kind the catalogue could not store, as a real export might hold them.
+UNSTORABLE = {
+    "control character": b'"cat","Nul\x00Band","Zero","Mix"',
+    "name too long": b'"cat","' + b"x" * (contract.MAX_NAME_LENGTH + 1) + b'","Long","Mix"',
+    "invalid UTF-8": b'"cat","Beyonc\xe9","Halo","Mix"',
+}
+
+
+@pytest.mark.django_db
+def test_lines_the_catalogue_could_not_store_are_rejected_and_the_build_succeeds(
+    settings, tmp_path
+) -> None:
+    settings.SONGREC_MAX_BAD_SHARE = 0.5
+    source = write_playlists_csv(tmp_path / "hostile.csv", FIRST)
+    source.write_bytes(source.read_bytes() + b"\n".join(UNSTORABLE.values()) + b"\n")
+    # A ligature NFKC makes 18 letters: keys of 990 and 1,008 characters.
+    with source.open("a", encoding="utf-8") as extra:
+        extra.write('"cat","' + "\ufdfa" * 55 + '","Ligatures","Mix"\n')
+        extra.write('"cat","' + "\ufdfa" * 56 + '","Ligatures","Mix"\n')
+
+    build_recs(source)
+
+    build = active_build()
+    assert build.status == Build.Status.COMPLETE
+    assert build.summary["rejected_by_reason"] == {
+        "control character": 1, "name too long": 2, "invalid UTF-8": 1
+    }  # fmt: skip
+    assert (build.summary["records"], build.summary["rejected"]) == (len(FIRST) + 1, 4)
+    assert set(songs_by_title()) == {"Twin A", "Twin B", "Anthem", "Encore", "Old Hit", "Ligatures"}
+    assert len(Song.objects.get(title="Ligatures").artist_norm) == 990
+    rejects = [
+        json.loads(line)
+        for part in sorted(Path(build.output_path, "rejects").glob("*.json"))
+        for line in part.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(row["reason"] for row in rejects) == [
+        "control character", "invalid UTF-8", "name too long", "name too long"
+    ]  # fmt: skip
+    assert '"cat","Beyonc\ufffd","Halo","Mix"' in [row["line"] for row in rejects]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (lambda tmp_path: Path("/etc/passwd"), "is not under an allowed input directory"),
+        (lambda tmp_path: tmp_path / "missing.csv", "does not exist."),
+        (lambda tmp_path: tmp_path, "is a directory"),
+        (lambda tmp_path: write_playlists_csv(tmp_path / "header.csv", []), "has no lines after"),
+    ],
+)
+def test_an_input_it_cannot_build_is_refused_before_a_build_is_queued(
+    tmp_path, path, message: str
+) -> None:
+    given = str(path(tmp_path))
+
+    with pytest.raises(CommandError) as refused:
+        build_recs(given)
+
+    assert str(refused.value).startswith(f"{given} {message}")
+    assert not Build.objects.exists()

@@ -1,11 +1,21 @@
-"""The admin's start form: which job options each engine gets."""
+"""The admin's start form: which inputs it takes and which job options each engine gets."""
+
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from recommendations.forms import StartBuildForm
+from recommendations.models import Build
+from spark import contract
+from tests.playlists import FIRST, write_playlists_csv
 
 OPTIONS = {"lsh_bands": "50", "hash_tables": "20", "max_distance": "0.9"}
+
+
+@pytest.fixture
+def source(tmp_path) -> str:
+    return str(write_playlists_csv(tmp_path / "a.csv", FIRST))
 
 
 @pytest.mark.parametrize(
@@ -17,22 +27,22 @@ OPTIONS = {"lsh_bands": "50", "hash_tables": "20", "max_distance": "0.9"}
         ("mllib", {"engine": "mllib", "hash-tables": 20, "max-distance": 0.9}),
     ],
 )
-def test_each_engine_gets_only_its_own_options(engine: str, expected: dict) -> None:
-    form = StartBuildForm({"input_path": "a.csv", "k": "5", "engine": engine, **OPTIONS})
+def test_each_engine_gets_only_its_own_options(source: str, engine: str, expected: dict) -> None:
+    form = StartBuildForm({"input_path": source, "k": "5", "engine": engine, **OPTIONS})
 
     assert form.is_valid(), form.errors
     assert form.job_arguments() == expected
 
 
-def test_blank_options_are_left_to_the_job() -> None:
-    form = StartBuildForm({"input_path": "a.csv", "k": "5", "engine": "mllib"})
+def test_blank_options_are_left_to_the_job(source: str) -> None:
+    form = StartBuildForm({"input_path": source, "k": "5", "engine": "mllib"})
 
     assert form.is_valid(), form.errors
     assert form.job_arguments() == {"engine": "mllib"}
 
 
-def test_an_unknown_engine_is_refused() -> None:
-    form = StartBuildForm({"input_path": "a.csv", "k": "5", "engine": "fastest"})
+def test_an_unknown_engine_is_refused(source: str) -> None:
+    form = StartBuildForm({"input_path": source, "k": "5", "engine": "fastest"})
 
     assert not form.is_valid()
     assert "engine" in form.errors
@@ -44,3 +54,42 @@ def test_the_admin_start_page_offers_the_engines(admin_client) -> None:
 
     for engine in ("auto", "exact", "minhash", "mllib"):
         assert f'value="{engine}"' in page
+
+
+def test_the_form_hands_on_the_checked_path(source: str) -> None:
+    form = StartBuildForm({"input_path": source, "k": "5", "engine": "auto"})
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["input_path"] == str(Path(source).resolve())
+
+
+def header_only(tmp_path: Path) -> Path:
+    path = tmp_path / "header.csv"
+    path.write_text(contract.HEADER + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (lambda tmp_path: Path("/etc/passwd"), "is not under an allowed input directory"),
+        (lambda tmp_path: tmp_path / "missing.csv", "does not exist."),
+        (lambda tmp_path: tmp_path, "is a directory"),
+        (header_only, "has no lines after the header."),
+    ],
+)
+def test_the_admin_start_page_refuses_an_input_it_cannot_build(
+    admin_client, tmp_path, path, message: str
+) -> None:
+    given = str(path(tmp_path))
+
+    response = admin_client.post(
+        reverse("admin:recommendations_build_start"),
+        {"input_path": given, "k": "5", "engine": "auto"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["input_path"][0].startswith(f"{given} {message}")
+    assert message in response.text
+    assert not Build.objects.exists()

@@ -71,6 +71,7 @@ def test_a_build_the_broker_cannot_take_fails_at_once_and_frees_the_slot(tmp_pat
         "REDIS_URL": UNREACHABLE_BROKER,
         "SONGREC_BUILD_RUNNER": "celery",
         "SONGREC_DATA_DIR": str(tmp_path / "data"),
+        "SONGREC_INPUT_DIRS": str(tmp_path),
     }
     command = [sys.executable, "manage.py", "build_recs", "--input", str(source), "--async"]
 

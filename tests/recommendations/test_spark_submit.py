@@ -1,8 +1,16 @@
-"""spark-submit's command: the build's engine and tuning options reach the job."""
+"""spark-submit's command: the build's engine and tuning options reach the job; a failed job's
+error says its cause first."""
 
 import pytest
 
 from recommendations.selectors import active_build, recommendations_for_song
+from recommendations.spark_submit import (
+    TAIL_LINES,
+    JobOptions,
+    SparkJobFailed,
+    failure_cause,
+    run_job,
+)
 from tests.playlists import FIRST, write_playlists_csv
 from tests.recommendations.conftest import build_recs, songs_by_title
 
@@ -30,3 +38,67 @@ def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
     twin_a = songs_by_title()["Twin A"]
     best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
     assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)
+
+
+def test_a_failed_job_says_its_cause_first_then_its_status_and_a_short_tail(tmp_path) -> None:
+    missing = tmp_path / "missing.csv"
+    options = JobOptions(
+        input_path=str(missing),
+        output_dir=tmp_path / "out",
+        master="local[1]",
+        k=5,
+        driver_memory="1g",
+        executor_memory="1g",
+        max_bad_share=0.05,
+    )
+
+    with pytest.raises(SparkJobFailed) as failed:
+        run_job(options)
+
+    cause, status, *tail = str(failed.value).splitlines()
+    assert cause.startswith(
+        f"AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:{missing}"
+    )
+    assert (
+        status
+        == f"(the Spark job exited with status 1; the end of {tmp_path / 'out' / 'spark.log'}:)"
+    )
+    assert 0 < len(tail) <= TAIL_LINES
+    assert not any(line.lstrip().startswith("at ") for line in tail)
+
+
+@pytest.mark.parametrize(
+    ("log", "cause"),
+    [
+        (
+            ["error: TooManyMalformedLines: 5 of 7 lines", "Traceback (most recent call last):"],
+            "TooManyMalformedLines: 5 of 7 lines",
+        ),
+        (
+            [
+                "Traceback (most recent call last):",
+                '  File "job.py", line 3, in <module>',
+                "py4j.protocol.Py4JJavaError: An error occurred while calling o58.collectToPython.",
+                ": org.apache.spark.SparkException: Job aborted due to stage failure: lost",
+                "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages",
+            ],
+            "SparkException: Job aborted due to stage failure: lost",
+        ),
+        (
+            [
+                'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space',
+                "\tat java.base/java.util.Arrays.copyOf(Arrays.java:3537)",
+                "26/12/05 06:22:41 INFO ShutdownHookManager: Shutdown hook called",
+            ],
+            "OutOfMemoryError: Java heap space",
+        ),
+        (
+            ["26/12/05 06:22:41 INFO SparkContext: Running"],
+            "the Spark job failed without saying why",
+        ),
+    ],
+)
+def test_the_cause_is_the_jobs_own_error_else_the_last_exception(
+    log: list[str], cause: str
+) -> None:
+    assert failure_cause(log) == cause

@@ -1,6 +1,7 @@
 """The job's contract: its command line, its lines and its summary, read back as written."""
 
 import dataclasses
+import re
 
 import pytest
 
@@ -84,3 +85,16 @@ def test_every_summary_field_is_checked(job_summary) -> None:
         del data[field.name]
         with pytest.raises(contract.InvalidSummary, match=repr(field.name)):
             contract.Summary.from_dict(data)
+
+
+def test_the_catalogue_stores_names_as_long_as_the_reader_keeps() -> None:
+    from catalog.models import Song
+
+    for name in ("artist", "title", "artist_norm", "title_norm"):
+        assert Song._meta.get_field(name).max_length == contract.MAX_NAME_LENGTH, name
+
+
+def test_the_header_matches_its_own_pattern() -> None:
+    assert re.match(contract.HEADER_PATTERN, contract.HEADER)
+    assert re.match(contract.HEADER_PATTERN, "\ufeff" + contract.HEADER.replace(" ", ""))
+    assert not re.match(contract.HEADER_PATTERN, '"u1","user_id","t","p"')

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from spark import job
-from spark.reader import TooManyMalformedLines
+from spark.reader import EmptyInput, TooManyMalformedLines
 from tests.playlists import write_playlists_csv
 
 # Twin A and Twin B are always together; Loner is the only song of its playlist; the rest
@@ -118,6 +118,14 @@ def test_summary_counts_lines_rejects_and_stages(output) -> None:
         for line in path.read_text().splitlines()
     ]
     assert rejects == [{"line": '"x","y",z,"w","v"', "reason": "not four quoted fields"}]
+
+
+def test_an_input_of_headers_only_stops_the_job_with_a_clear_message(spark, tmp_path) -> None:
+    source = write_playlists_csv(tmp_path / "empty.csv", [])
+    arguments = job.parse_args(["--input", str(source), "--output", str(tmp_path / "out")])
+
+    with pytest.raises(EmptyInput, match=f"^{source} has no lines after the header$"):
+        job.run(spark, arguments)
 
 
 def test_too_many_bad_lines_stops_the_job_with_a_clear_message(spark, tmp_path) -> None:

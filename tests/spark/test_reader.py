@@ -1,11 +1,23 @@
+import json
+
 import pytest
 
-from spark.reader import TooManyMalformedLines, check_malformed_share, parse_lines
+from spark import contract
+from spark.reader import (
+    TooManyMalformedLines,
+    check_malformed_share,
+    parse,
+    parse_lines,
+    read_lines,
+    records,
+    rejects,
+)
 
-HEADER = '"user_id", "artistname", "trackname", "playlistname"'
+HEADER = contract.HEADER
+LONGEST = "x" * contract.MAX_NAME_LENGTH
 
 
-def parse(spark, lines: list[str]):
+def parse_strings(spark, lines: list[str]):
     records, rejects = parse_lines(
         spark.createDataFrame([(line,) for line in lines], "line string")
     )
@@ -13,7 +25,7 @@ def parse(spark, lines: list[str]):
 
 
 def test_valid_lines_with_every_quirk_are_kept(spark) -> None:
-    records, rejects = parse(
+    records, rejects = parse_strings(
         spark,
         [
             HEADER,
@@ -34,8 +46,14 @@ def test_valid_lines_with_every_quirk_are_kept(spark) -> None:
     ]
 
 
+def test_a_backslash_escapes_line_separators_too(spark) -> None:
+    records, rejects = parse_strings(spark, ['"u","A\\\u2028B","T\\\x85","p"'])
+
+    assert (records, rejects) == ([("u", "A\u2028B", "T\x85", "p")], [])
+
+
 def test_header_is_dropped_whatever_its_spacing(spark) -> None:
-    records, rejects = parse(spark, [HEADER.replace(" ", ""), '"u","a","t","p"'])
+    records, rejects = parse_strings(spark, [HEADER.replace(" ", ""), '"u","a","t","p"'])
     assert records == [("u", "a", "t", "p")]
     assert rejects == []
 
@@ -51,12 +69,66 @@ def test_header_is_dropped_whatever_its_spacing(spark) -> None:
         ("", "not four quoted fields"),
         ('"u1","","Track","List"', "empty field"),
         ('"u1","Artist","  ","List"', "empty field"),
+        ('"u1","Art\x00ist","Track","List"', "control character"),
+        ('"u1\x00","Artist","Track","List"', "control character"),
+        ('"u1","Artist","Track\x1b[31m","List"', "control character"),
+        ('"u1","Artist","Track","List\x7f"', "control character"),
+        (f'"u1","{LONGEST}x","Track","List"', "name too long"),
+        (f'"u1","Artist","{LONGEST} x","List"', "name too long"),
+        # 300 characters, but a key of 1,199: "and and and …"
+        ('"u1","' + "&" * 300 + '","Track","List"', "name too long"),
+        ('"u1","Artist","' + "\ufdfa" * 56 + '","List"', "name too long"),
+        # Three characters each, "(a)": a character outside the BMP.
+        ('"u1","' + "\U0001f110" * 334 + '","Track","List"', "name too long"),
     ],
 )
 def test_malformed_lines_are_rejected_with_a_reason(spark, line: str, reason: str) -> None:
-    records, rejects = parse(spark, [HEADER, '"u","a","t","p"', line])
+    records, rejects = parse_strings(spark, [HEADER, '"u","a","t","p"', line])
     assert records == [("u", "a", "t", "p")]
     assert rejects == [(line, reason)]
+
+
+def test_names_as_long_as_the_column_and_tabs_are_kept(spark) -> None:
+    # Keys of up to 1,000 characters: 200 "and"s, 55 ligatures of 18 letters, 333 "(a)"s.
+    lines = [
+        f'"u","{LONGEST}","{"&" * 200}","p"',
+        '"u","Tab\tArtist","' + "\ufdfa" * 55 + '","p"',
+        '"u","' + "\U0001f110" * 333 + '","t","p"',
+    ]
+
+    records, rejects = parse_strings(spark, lines)
+
+    assert rejects == []
+    assert records == [
+        ("u", LONGEST, "&" * 200, "p"),
+        ("u", "Tab\tArtist", "\ufdfa" * 55, "p"),
+        ("u", "\U0001f110" * 333, "t", "p"),
+    ]
+
+
+def test_a_byte_order_mark_before_the_header_is_dropped_with_it(spark) -> None:
+    records, rejects = parse_strings(spark, ["\ufeff" + HEADER, '"u","a","t","p"'])
+
+    assert (records, rejects) == ([("u", "a", "t", "p")], [])
+
+
+def test_bytes_that_are_not_utf8_are_rejected_and_written_readable(spark, tmp_path) -> None:
+    source = tmp_path / "latin1.csv"
+    source.write_bytes(
+        HEADER.encode()
+        + b'\n"u","Beyonc\xe9","Halo","p"\n"u","\xed\xa0\x80","t","p"\n"u","a","t","p"\n'
+    )
+    parsed = parse(read_lines(spark, str(source)))
+    rejects(parsed).write.json(str(tmp_path / "rejects"))
+
+    assert [tuple(row) for row in records(parsed).collect()] == [("u", "a", "t", "p")]
+    written = [
+        json.loads(line)
+        for path in sorted((tmp_path / "rejects").glob("*.json"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sorted(row["reason"] for row in written) == ["invalid UTF-8"] * 2
+    assert '"u","Beyonc\ufffd","Halo","p"' in [row["line"] for row in written]
 
 
 def test_a_small_share_of_bad_lines_is_accepted() -> None:

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from recommendations import loading, runners, services
+from recommendations.inputs import InvalidInput, checked_input
 from recommendations.management.commands.run_build import run_and_report
 from recommendations.models import Build
 from recommendations.selectors import active_build
@@ -16,7 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--input", help="playlists CSV (any Hadoop path)")
+        parser.add_argument(
+            "--input", help="playlists CSV: a file or Hadoop path under SONGREC_INPUT_DIRS"
+        )
         parser.add_argument(
             "--load",
             metavar="DIR",
@@ -60,7 +63,7 @@ class Command(BaseCommand):
             return
         try:
             build = self._start(options)
-        except (services.BuildAlreadyRunning, loading.InvalidOutput) as error:
+        except (services.BuildAlreadyRunning, loading.InvalidOutput, InvalidInput) as error:
             raise CommandError(str(error)) from error
         if options["run_async"]:
             try:
@@ -79,8 +82,9 @@ class Command(BaseCommand):
             for option in contract.TUNING
             if options[option.dest] is not None
         }
+        input_path = checked_input(options["input"])  # before the build is queued
         return services.build_start(
-            input_path=options["input"],
+            input_path=input_path,
             k=options["k"],
             spark_master=options["spark_master"],
             job_arguments=job_arguments,
