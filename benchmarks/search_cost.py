@@ -38,10 +38,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
+from benchmarks.common import NO_RATE_LIMITS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_URL = "redis://localhost:6379/12"
-# Environment of both servers and of the SQL timing: nothing refused, nothing served from a cache.
-NO_LIMITS = {"SONGREC_RATE_LIMIT_SEARCH": "", "SONGREC_RATE_LIMIT_AUTOCOMPLETE": ""}
 # (case, view, text); "{typo}" is a song's title with a letter dropped from each word, a song of
 # its own for each request (as web_load.py's "search typo").
 CASES = [
@@ -152,7 +152,12 @@ def sql_times(code: Path, database: str, paths: dict[str, list[str]]) -> dict[st
         result = subprocess.run(
             [sys.executable, __file__, "--sql-times", paths_file.name, "--database", database],
             cwd=code,
-            env={**os.environ, **NO_LIMITS, "SONGREC_PAGE_CACHE_SECONDS": "0", "CODE": str(code)},
+            env={
+                **os.environ,
+                **NO_RATE_LIMITS,
+                "SONGREC_PAGE_CACHE_SECONDS": "0",
+                "CODE": str(code),
+            },
             capture_output=True,
             text=True,
             check=True,
@@ -171,7 +176,6 @@ def start_gunicorn(code: Path, site: dict[str, str]) -> tuple[subprocess.Popen, 
     port = free_port()
     environment = {
         **site,
-        **NO_LIMITS,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": "0",
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
