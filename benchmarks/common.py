@@ -2,8 +2,12 @@
 
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,6 +37,41 @@ def production_environment(static_root: str, cache_url: str) -> dict[str, str]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "collectstatic", "--no-input", "-v0"], env=environment, check=True)
     return environment
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(code: Path, site: dict[str, str], **settings: str) -> tuple[subprocess.Popen, int]:
+    """gunicorn serving the checkout at `code` on 127.0.0.1 with environment `site`
+    (`production_environment`) and `settings`, once it answers /healthz; and its port."""
+    port = free_port()
+    environment = {
+        **site,
+        **settings,
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "0",
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    server = subprocess.Popen(
+        ["gunicorn", "--config", "gunicorn.conf.py", "songrec_site.wsgi"],
+        cwd=code,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return server, port
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(server.pid, signal.SIGTERM)
+    sys.exit(f"gunicorn ({code}) did not answer /healthz within 60 s")
 
 
 def use_database(name: str) -> None:

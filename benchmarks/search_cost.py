@@ -26,7 +26,6 @@ import itertools
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import NO_RATE_LIMITS
+from benchmarks.common import NO_RATE_LIMITS, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_URL = "redis://localhost:6379/12"
@@ -165,39 +164,6 @@ def sql_times(code: Path, database: str, paths: dict[str, list[str]]) -> dict[st
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_gunicorn(code: Path, site: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    """gunicorn serving the checkout at `code` with environment `site`; and its port."""
-    port = free_port()
-    environment = {
-        **site,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": "0",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    server = subprocess.Popen(
-        ["gunicorn", "--config", "gunicorn.conf.py", "songrec_site.wsgi"],
-        cwd=code,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server, port
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGTERM)
-    sys.exit(f"gunicorn ({code}) did not answer /healthz within 60 s")
-
-
 def fetch(port: int, path: str) -> tuple[float, int]:
     """(milliseconds to the whole answer, status) of GET `path`."""
     # As from the TLS-terminating proxy, which the production settings expect.
@@ -255,7 +221,7 @@ def measure(arguments: argparse.Namespace, paths: dict[str, list[str]]) -> list[
         site = production_environment(static_root, arguments.cache_url)
         try:
             for label, code in checkouts.items():
-                servers[label] = start_gunicorn(code, site)
+                servers[label] = serve(code, site)
             for case, concurrency in itertools.product(paths, arguments.concurrency):
                 # Each server its own parameters: one must not answer from the other's pages.
                 times = {

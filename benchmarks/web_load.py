@@ -58,12 +58,9 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -72,7 +69,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import production_environment, use_database  # noqa: E402
+from benchmarks.common import production_environment, serve, use_database  # noqa: E402
 from benchmarks.web_data import is_loaded, load, server_settings, warm_database  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_suffix(".lua")
@@ -224,50 +221,21 @@ def run_wrk(
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def start_gunicorn(
     arguments: argparse.Namespace, site: dict[str, str], *, page_cache: bool
 ) -> tuple[subprocess.Popen, int]:
     """gunicorn serving the site with environment `site` (`production_environment`), the page
     cache emptied first, or switched off; and its port."""
-    port = free_port()
     if arguments.cache_url.startswith("redis://"):
         import redis
 
         redis.Redis.from_url(arguments.cache_url).flushdb()
-    environment = {
-        **site,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": "0",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-    }
-    if not page_cache:
-        environment["SONGREC_PAGE_CACHE_SECONDS"] = "0"
+    settings = {} if page_cache else {"SONGREC_PAGE_CACHE_SECONDS": "0"}
     if arguments.workers:
-        environment["WEB_CONCURRENCY"] = str(arguments.workers)
+        settings["WEB_CONCURRENCY"] = str(arguments.workers)
     if arguments.gunicorn_threads:
-        environment["GUNICORN_THREADS"] = str(arguments.gunicorn_threads)
-    server = subprocess.Popen(
-        ["gunicorn", "--config", "gunicorn.conf.py", "songrec_site.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server, port
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGTERM)
-    sys.exit("gunicorn did not answer /healthz within 60 s")
+        settings["GUNICORN_THREADS"] = str(arguments.gunicorn_threads)
+    return serve(ROOT, site, **settings)
 
 
 def table_row(
