@@ -34,3 +34,12 @@ def write_playlists_csv(
     lines += list(bad)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# Inputs a build refuses, each made in a test's tmp_path, and what the refusal says.
+REFUSED_INPUTS = [
+    (lambda tmp_path: Path("/etc/passwd"), "is not under an allowed input directory"),
+    (lambda tmp_path: tmp_path / "missing.csv", "does not exist."),
+    (lambda tmp_path: tmp_path, "is a directory"),
+    (lambda tmp_path: write_playlists_csv(tmp_path / "header.csv", []), "has no lines after"),
+]

@@ -16,19 +16,10 @@ from tests.accounts.pages import (
     LOGIN_URL,
     SIGN_UP_URL,
     login_redirect,
+    sign_up_data,
 )
 
 # Sign-up
-
-
-def sign_up_data(**overrides: str) -> dict[str, str]:
-    data = {
-        "username": "carol",
-        "email": "carol@example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    return data | overrides
 
 
 def test_sign_up_creates_the_account_logs_in_and_goes_to_for_you(client, db):

@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import ThrottledRequest
-from tests.accounts.conftest import PASSWORD
-from tests.accounts.pages import FOR_YOU_URL, LOGIN_URL, SIGN_UP_URL
+from tests.accounts.pages import FOR_YOU_URL, LOGIN_URL, SIGN_UP_URL, sign_up_data
 
 RESET_URL = reverse("accounts:password_reset")
 
@@ -21,16 +20,6 @@ def limits(settings):
     settings.SONGREC_PASSWORD_RESETS_PER_EMAIL = 2
     settings.SONGREC_SIGN_UPS_PER_ADDRESS = 3
     settings.SONGREC_THROTTLE_WINDOW_MINUTES = 60
-
-
-def sign_up_data(**overrides: str) -> dict[str, str]:
-    data = {
-        "username": "carol",
-        "email": "carol@example.com",
-        "password1": PASSWORD,
-        "password2": PASSWORD,
-    }
-    return data | overrides
 
 
 # Sign-up with an e-mail address in use

@@ -10,7 +10,7 @@ from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from spark import contract
-from tests.playlists import FIRST, SECOND, write_playlists_csv
+from tests.playlists import FIRST, REFUSED_INPUTS, SECOND, write_playlists_csv
 from tests.recommendations.conftest import build_recs, songs_by_title
 
 pytestmark = pytest.mark.usefixtures("build_settings")
@@ -115,12 +115,7 @@ def test_lines_the_catalogue_could_not_store_are_rejected_and_the_build_succeeds
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "message"),
-    [
-        (lambda tmp_path: Path("/etc/passwd"), "is not under an allowed input directory"),
-        (lambda tmp_path: tmp_path / "missing.csv", "does not exist."),
-        (lambda tmp_path: tmp_path, "is a directory"),
-        (lambda tmp_path: write_playlists_csv(tmp_path / "header.csv", []), "has no lines after"),
-    ],
+    REFUSED_INPUTS,
 )
 def test_an_input_it_cannot_build_is_refused_before_a_build_is_queued(
     tmp_path, path, message: str

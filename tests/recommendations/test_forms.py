@@ -7,8 +7,7 @@ from django.urls import reverse
 
 from recommendations.forms import StartBuildForm
 from recommendations.models import Build
-from spark import contract
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists import FIRST, REFUSED_INPUTS, write_playlists_csv
 
 OPTIONS = {"lsh_bands": "50", "hash_tables": "20", "max_distance": "0.9"}
 
@@ -63,21 +62,10 @@ def test_the_form_hands_on_the_checked_path(source: str) -> None:
     assert form.cleaned_data["input_path"] == str(Path(source).resolve())
 
 
-def header_only(tmp_path: Path) -> Path:
-    path = tmp_path / "header.csv"
-    path.write_text(contract.HEADER + "\n", encoding="utf-8")
-    return path
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("path", "message"),
-    [
-        (lambda tmp_path: Path("/etc/passwd"), "is not under an allowed input directory"),
-        (lambda tmp_path: tmp_path / "missing.csv", "does not exist."),
-        (lambda tmp_path: tmp_path, "is a directory"),
-        (header_only, "has no lines after the header."),
-    ],
+    REFUSED_INPUTS,
 )
 def test_the_admin_start_page_refuses_an_input_it_cannot_build(
     admin_client, tmp_path, path, message: str
