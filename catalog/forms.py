@@ -30,9 +30,7 @@ class SongSearchForm(forms.Form):
     def __init__(self, *arguments: Any, **keywords: Any) -> None:
         super().__init__(*arguments, **keywords)
         # static/js/autocomplete.js offers songs from this URL as the query is typed.
-        self.fields["q"].widget.attrs["data-autocomplete"] = reverse_lazy(
-            "catalog:api_autocomplete"
-        )
+        self.fields["q"].widget.attrs["data-autocomplete"] = reverse_lazy("api:autocomplete")
 
     def clean(self) -> dict[str, Any]:
         cleaned_data = super().clean()

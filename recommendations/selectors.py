@@ -56,7 +56,9 @@ def recommendations_for_song(
     *, song: Song, include_same_artist: bool = False, limit: int = 10
 ) -> list[Neighbour]:
     """The song's nearest neighbours in the active build, best first, each with `neighbour` (the
-    other song) loaded.
+    other song) loaded and `position`, its place in this list from 1: what the song page and the
+    API show. (`rank` is its place among all the song's neighbours in the build, which may
+    count songs by the same artist left out here.)
 
     Songs by the same artist (same normalised name) are left out unless asked for.
 
@@ -71,9 +73,10 @@ def recommendations_for_song(
     neighbour_names, song_names = _model_attributes()
     split = len(neighbour_names)
     recommendations = []
-    for row in rows:
+    for position, row in enumerate(rows, start=1):
         recommendation = Neighbour.from_db(connection.alias, neighbour_names, row[:split])
         recommendation.neighbour = Song.from_db(connection.alias, song_names, row[split:])
+        recommendation.position = position
         recommendations.append(recommendation)
     return recommendations
 

@@ -4,11 +4,8 @@ from recommendations import views
 
 app_name = "recommendations"
 
+# The recommendations' JSON API is recommendations/api.py's router, mounted under /api/ by
+# songrec_site/api.py.
 urlpatterns = [
     path("songs/<int:pk>/", views.song_detail, name="song"),
-    path(
-        "api/songs/<int:pk>/recommendations",
-        views.api_song_recommendations,
-        name="api_song_recommendations",
-    ),
 ]

@@ -49,10 +49,11 @@ SHARED_VIEWS = frozenset(
     {
         "catalog:search",
         "catalog:artist",
-        "catalog:api_search",
-        "catalog:api_autocomplete",
         "recommendations:song",
-        "recommendations:api_song_recommendations",
+        # The JSON API (songrec_site/api.py).
+        "api:search",
+        "api:autocomplete",
+        "api:song_recommendations",
     }
 )
 PRIVATE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})

@@ -1,6 +1,6 @@
 """Requests per client address for the views that cost the database the most (searches).
 
-SONGREC_RATE_LIMITS maps view names ("catalog:api_autocomplete") to rates ("120/m": requests per
+SONGREC_RATE_LIMITS maps view names ("api:autocomplete") to rates ("120/m": requests per
 second, minute or hour). Each address gets that many requests to each such view per window of
 the rate's length (fixed windows: a burst straddling two windows may get up to twice the rate);
 the next ones are answered 429 Too Many Requests with Retry-After, as JSON under /api/ and as a

@@ -25,6 +25,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: the API docs page's Swagger UI, served from
+    # the site (no CDN), within the Content-Security-Policy (songrec_site/api.py).
+    "ninja",
     "catalog",
     "recommendations",
     "accounts",
@@ -121,8 +124,8 @@ SONGREC_RATE_LIMIT_SEARCH = env.str("SONGREC_RATE_LIMIT_SEARCH", default="30/m")
 SONGREC_RATE_LIMIT_AUTOCOMPLETE = env.str("SONGREC_RATE_LIMIT_AUTOCOMPLETE", default="120/m")
 SONGREC_RATE_LIMITS = {
     "catalog:search": SONGREC_RATE_LIMIT_SEARCH,
-    "catalog:api_search": SONGREC_RATE_LIMIT_SEARCH,
-    "catalog:api_autocomplete": SONGREC_RATE_LIMIT_AUTOCOMPLETE,
+    "api:search": SONGREC_RATE_LIMIT_SEARCH,
+    "api:autocomplete": SONGREC_RATE_LIMIT_AUTOCOMPLETE,
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,12 +5,12 @@ import pytest
 from django.db import DataError, connection
 from django.urls import reverse
 
-from catalog import views
+from catalog import api, search, views
 from catalog.budget import SearchTooBroad, search_time_budget
 
 SEARCH_URL = reverse("catalog:search")
-API_SEARCH_URL = reverse("catalog:api_search")
-AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
+API_SEARCH_URL = reverse("api:search")
+AUTOCOMPLETE_URL = reverse("api:autocomplete")
 
 
 def statement_timeout() -> str:
@@ -66,8 +66,9 @@ def slow_search(settings, monkeypatch):
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_sleep(5)")
 
-    monkeypatch.setattr(views, "_search_paginator", slow)
-    monkeypatch.setattr(views, "song_suggestions", slow)
+    monkeypatch.setattr(views, "search_paginator", slow)
+    monkeypatch.setattr(api, "search_paginator", slow)
+    monkeypatch.setattr(api, "song_suggestions", slow)
 
 
 def test_a_search_out_of_time_says_too_broad_and_is_not_cached(client, songs, slow_search):
@@ -85,7 +86,7 @@ def test_api_search_out_of_time_is_a_json_422(client, songs, slow_search):
     response = client.get(API_SEARCH_URL, {"q": "hello"})
 
     assert response.status_code == 422
-    assert response.json() == {"error": views.TOO_BROAD_MESSAGE, "too_broad": True}
+    assert response.json() == {"error": search.TOO_BROAD_MESSAGE, "too_broad": True}
     assert "no-store" in response["Cache-Control"]
 
 

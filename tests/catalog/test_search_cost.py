@@ -136,7 +136,7 @@ def test_short_words_are_not_searched_inside_names(client, db, query):
     # Matched anywhere, a word without a trigram reads every name: only word starts are searched.
     create_song("Zaqxb", "Cabbage", 10)
 
-    response = client.get(reverse("catalog:api_search"), {"q": query})
+    response = client.get(reverse("api:search"), {"q": query})
 
     assert (response.json()["count"], response.json()["near_miss"]) == (0, False)
 
@@ -145,7 +145,7 @@ def test_a_search_for_short_words_ranks_the_most_popular_songs_only(client, song
     # The three most popular: "Say Hello" (900), "Halo" (400), "The Sound of Silence" (350).
     monkeypatch.setattr(selectors, "POPULAR_WINDOW", 3)
 
-    found = client.get(reverse("catalog:api_search"), {"q": "he"}).json()
+    found = client.get(reverse("api:search"), {"q": "he"}).json()
 
     assert [song["title"] for song in found["results"]] == ["Say Hello"]
     assert found["near_miss"] is False

@@ -2,13 +2,13 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import resolve, reverse
 
-from catalog import views
+from catalog import search
 from catalog.models import Song
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
 
 SEARCH_URL = reverse("catalog:search")
-API_SEARCH_URL = reverse("catalog:api_search")
-AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
+API_SEARCH_URL = reverse("api:search")
+AUTOCOMPLETE_URL = reverse("api:autocomplete")
 TOO_LONG = "a" * 1000
 
 
@@ -87,7 +87,7 @@ def test_search_paginates_twenty_per_page_keeping_the_query(client, prolific_son
 
 
 def test_search_counts_up_to_a_cap_and_says_more(client, prolific_songs, monkeypatch):
-    monkeypatch.setattr(views, "SEARCH_RESULTS_COUNTED", 30)
+    monkeypatch.setattr(search, "SEARCH_RESULTS_COUNTED", 30)
 
     first = client.get(SEARCH_URL, {"q": "prolific"})
     last = client.get(SEARCH_URL, {"q": "prolific", "page": 9})
@@ -262,8 +262,9 @@ def test_api_search_accepts_artist_and_track_fields_and_pages(client, prolific_s
     [
         ({}, "Type a song or an artist"),
         ({"q": "  "}, "Type a song or an artist"),
-        ({"q": TOO_LONG}, "That search is too long"),
-        ({"q": "hello", "track": TOO_LONG}, "That search is too long"),
+        # The API names the parameter (the search page's form says "That search is too long").
+        ({"q": TOO_LONG}, "q must be 200 characters or fewer."),
+        ({"q": "hello", "track": TOO_LONG}, "track must be 200 characters or fewer."),
         ({"q": "hello", "page": "abc"}, "page must be a whole number"),
         ({"q": "hello", "page": "0"}, "page must be a whole number"),
         ({"q": "hello", "page": "2"}, "page must be a whole number"),
@@ -278,7 +279,7 @@ def test_api_search_rejects_bad_input_with_a_json_400(client, songs, params, mes
 
 
 def test_api_search_says_when_the_count_is_capped(client, prolific_songs, monkeypatch):
-    monkeypatch.setattr(views, "SEARCH_RESULTS_COUNTED", 30)
+    monkeypatch.setattr(search, "SEARCH_RESULTS_COUNTED", 30)
 
     body = client.get(API_SEARCH_URL, {"q": "prolific", "page": 2}).json()
 

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -14,7 +16,7 @@ def song_url(song, **params) -> str:
 
 
 def api_url(pk: int) -> str:
-    return reverse("recommendations:api_song_recommendations", args=[pk])
+    return reverse("api:song_recommendations", args=[pk])
 
 
 def shown_ranks(response) -> list[int]:
@@ -145,7 +147,8 @@ def test_api_returns_the_song_and_its_recommendations(client, seed_song, neighbo
         "title": "The Boxer",
         "playlist_count": 250,
     }
-    assert [item["rank"] for item in body["recommendations"]] == OTHER_ARTIST_RANKS[:10]
+    # Numbered from 1 as the page numbers them, though the build ranks the artist's own songs too.
+    assert [item["rank"] for item in body["recommendations"]] == list(range(1, 11))
     first = neighbours[0].neighbour
     assert body["recommendations"][0] == {
         "id": first.pk,
@@ -154,6 +157,19 @@ def test_api_returns_the_song_and_its_recommendations(client, seed_song, neighbo
         "similarity": 0.9,
         "rank": 1,
     }
+
+
+@pytest.mark.parametrize("same_artist", ["0", "1"])
+def test_api_and_song_page_number_the_same_list_alike(client, seed_song, neighbours, same_artist):
+    page = client.get(song_url(seed_song, same_artist=same_artist)).content.decode()
+    body = client.get(api_url(seed_song.pk), {"same_artist": same_artist}).json()
+
+    shown = re.findall(r'recommendation__rank" title="Position">(\d+)<', page)
+    titles = re.findall(r'class="recommendation__title" href="[^"]*">([^<]*)<', page)
+    api_items = body["recommendations"]
+    assert [int(number) for number in shown] == [item["rank"] for item in api_items]
+    assert titles == [item["title"] for item in api_items]
+    assert shown[0] == "1"
 
 
 def test_api_same_artist_1_includes_the_artists_songs(client, seed_song, neighbours):

@@ -1,6 +1,7 @@
 """Every error under /api/ is JSON, {"error": ...}, with the right status; pages keep HTML."""
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import include, path
 
@@ -9,9 +10,15 @@ def broken_view(request):
     raise RuntimeError("a bug in a view")
 
 
+def form_view(request):
+    return HttpResponse("accepted")
+
+
 # The site's URLs, plus a view that fails, at an API path and at a page path.
 urlpatterns = [
     path("api/broken", broken_view),
+    # The JSON API takes GET and HEAD only (so no CSRF check applies): a form posted under /api/.
+    path("api/form", form_view),
     path("broken", broken_view),
     path("", include("songrec_site.urls")),
 ]
@@ -53,8 +60,9 @@ def test_a_wrong_method_on_the_api_is_json_405_with_allow(client, catalogue, met
 
 
 @pytest.mark.django_db
+@pytest.mark.urls(__name__)
 def test_a_csrf_failure_on_the_api_is_json_403():
-    response = Client(enforce_csrf_checks=True).post("/api/autocomplete", {"q": "box"})
+    response = Client(enforce_csrf_checks=True).post("/api/form", {"q": "box"})
 
     assert_json_error(response, 403)
 

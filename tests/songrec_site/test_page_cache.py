@@ -70,10 +70,10 @@ def shared_urls(song: Song) -> list[str]:
     return [
         song.get_absolute_url(),
         song.get_absolute_url() + "?same_artist=1",
-        reverse("recommendations:api_song_recommendations", args=[song.pk]),
+        reverse("api:song_recommendations", args=[song.pk]),
         reverse("catalog:search") + "?q=boxer",
-        reverse("catalog:api_search") + "?q=boxer",
-        reverse("catalog:api_autocomplete") + "?q=box",
+        reverse("api:search") + "?q=boxer",
+        reverse("api:autocomplete") + "?q=box",
         song.get_artist_url(),
     ]
 

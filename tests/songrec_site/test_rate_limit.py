@@ -10,18 +10,18 @@ from songrec_site.rate_limit import client_key, parse_rate
 from tests.catalog.conftest import create_song
 from tests.songrec_site.test_health import closed_port
 
-AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
+AUTOCOMPLETE_URL = reverse("api:autocomplete")
 SEARCH_URL = reverse("catalog:search")
-API_SEARCH_URL = reverse("catalog:api_search")
+API_SEARCH_URL = reverse("api:search")
 
 
 @pytest.fixture
 def limits(settings, db):
     """Three autocompletes a minute, two searches an hour; a song to find."""
     settings.SONGREC_RATE_LIMITS = {
-        "catalog:api_autocomplete": "3/m",
+        "api:autocomplete": "3/m",
         "catalog:search": "2/h",
-        "catalog:api_search": "2/h",
+        "api:search": "2/h",
     }
     create_song("Simon & Garfunkel", "The Boxer", 250)
 
@@ -125,7 +125,7 @@ def test_requests_pass_while_the_cache_is_unreachable(client, limits, settings, 
 
 
 def test_no_limits_leave_the_middleware_out(client, settings, db):
-    settings.SONGREC_RATE_LIMITS = {"catalog:api_autocomplete": ""}
+    settings.SONGREC_RATE_LIMITS = {"api:autocomplete": ""}
 
     assert {autocomplete(client, "box").status_code for _ in range(5)} == {200}
 
