@@ -30,13 +30,13 @@ def error_message(request: HttpRequest, response: HttpResponse) -> str:
     """What an error answer says, for an API client."""
     if response.status_code == 404 and request.path_info.endswith("/"):
         # Paths under /api/ take no trailing slash: say which URL was meant.
-        meant = request.path_info.rstrip("/")
+        meant = request.path.rstrip("/")
         try:
-            resolve(meant)
+            resolve(request.path_info.rstrip("/"))
         except Resolver404:
             pass
         else:
-            return f"No API endpoint at this URL: did you mean {request.path[:-1]}?"
+            return f"No API endpoint at this URL: API paths take no trailing slash: {meant}."
     if response.status_code == 405:
         return f"Method not allowed: use {response.get('Allow', 'GET')}."
     if response.status_code in MESSAGES:

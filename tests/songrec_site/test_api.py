@@ -126,23 +126,6 @@ def test_the_schema_describes_the_api(openapi):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("/api/", "No API endpoint at this URL: /api/docs lists them."),
-        ("/api/search/?q=x", "No API endpoint at this URL: did you mean /api/search?"),
-        ("/api/songs/abc/recommendations", "No API endpoint at this URL: /api/docs lists them."),
-    ],
-)
-@pytest.mark.django_db
-def test_unknown_api_paths_answer_a_json_404_saying_where_to_look(client, url, message):
-    response = client.get(url)
-
-    assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"error": message}
-
-
-@pytest.mark.parametrize(
-    ("url", "message"),
-    [
         ("/api/search?q=boxer&page=abc", "page must be a whole number."),
         ("/api/search?q=boxer&page=0", "page must be a whole number, 1 or more."),
         ("/api/autocomplete?q=" + "a" * 201, "q must be 200 characters or fewer."),

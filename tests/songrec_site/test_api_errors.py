@@ -24,6 +24,9 @@ urlpatterns = [
 ]
 
 
+NO_ENDPOINT = "No API endpoint at this URL:"
+
+
 def assert_json_error(response, status: int) -> dict:
     assert response.status_code == status
     assert response["Content-Type"] == "application/json"
@@ -40,6 +43,23 @@ def assert_json_error(response, status: int) -> dict:
 )
 def test_unknown_api_paths_are_json_404(client, url):
     assert_json_error(client.get(url), 404)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/api/", f"{NO_ENDPOINT} /api/docs lists them."),
+        ("/api/search/?q=x", f"{NO_ENDPOINT} API paths take no trailing slash: /api/search."),
+        ("/api/songs/abc/recommendations", f"{NO_ENDPOINT} /api/docs lists them."),
+    ],
+)
+@pytest.mark.django_db
+def test_unknown_api_paths_answer_a_json_404_saying_where_to_look(client, url, message):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": message}
 
 
 @pytest.mark.django_db

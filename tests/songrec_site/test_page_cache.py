@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.http import HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from accounts import services as account_services
 from accounts.models import HistoryEntry
@@ -20,6 +20,7 @@ from recommendations.models import Build, Neighbour
 from recommendations.services import build_activate
 from songrec_site.page_cache import (
     LOCAL_PAGES,
+    SHARED_VIEWS,
     AnonymousPageCacheMiddleware,
     is_storable,
     page_cache_key,
@@ -76,6 +77,11 @@ def shared_urls(song: Song) -> list[str]:
         reverse("api:autocomplete") + "?q=box",
         song.get_artist_url(),
     ]
+
+
+def test_the_shared_urls_cover_every_shared_view_by_its_name(boxer):
+    # The middleware compares these names with what the URL resolver says of each path.
+    assert {resolve(url.split("?")[0]).view_name for url in shared_urls(boxer)} == SHARED_VIEWS
 
 
 def test_anonymous_answers_come_from_the_cache_the_second_time(

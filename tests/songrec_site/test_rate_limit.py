@@ -3,8 +3,9 @@
 import logging
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from songrec_site.rate_limit import client_key, parse_rate
 from tests.catalog.conftest import create_song
@@ -155,3 +156,14 @@ def test_a_malformed_rate_is_refused(rate):
 )
 def test_client_key(address, expected):
     assert client_key(address) == expected
+
+
+def test_the_default_limits_name_views_that_resolve_to_those_names():
+    # What the middleware compares with `request.resolver_match.view_name`.
+    for view_name in django_settings.SONGREC_RATE_LIMITS:
+        assert resolve(reverse(view_name)).view_name == view_name
+    assert set(django_settings.SONGREC_RATE_LIMITS) == {
+        "catalog:search",
+        "api:search",
+        "api:autocomplete",
+    }
