@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from catalog.api import ApiError
 from catalog.models import Song
+from recommendations.models import Neighbour
 from recommendations.selectors import recommendations_for_song
 from recommendations.views import RECOMMENDATIONS_SHOWN
 
@@ -32,19 +33,19 @@ class RecommendationOut(Schema):
     rank: int = Field(ge=1, description="Its place in this list, from 1, as the song page shows.")
 
     @staticmethod
-    def resolve_id(recommendation: Any) -> int:
+    def resolve_id(recommendation: Neighbour) -> int:
         return recommendation.neighbour.pk
 
     @staticmethod
-    def resolve_artist(recommendation: Any) -> str:
+    def resolve_artist(recommendation: Neighbour) -> str:
         return recommendation.neighbour.artist
 
     @staticmethod
-    def resolve_title(recommendation: Any) -> str:
+    def resolve_title(recommendation: Neighbour) -> str:
         return recommendation.neighbour.title
 
     @staticmethod
-    def resolve_rank(recommendation: Any) -> int:
+    def resolve_rank(recommendation: Neighbour) -> int:
         return recommendation.position
 
 

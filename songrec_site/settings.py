@@ -122,6 +122,7 @@ SONGREC_SEARCH_TIME_BUDGET_MS = env.int("SONGREC_SEARCH_TIME_BUDGET_MS", default
 # rate_limit.py): per process on locmem, shared by every process on Redis.
 SONGREC_RATE_LIMIT_SEARCH = env.str("SONGREC_RATE_LIMIT_SEARCH", default="30/m")
 SONGREC_RATE_LIMIT_AUTOCOMPLETE = env.str("SONGREC_RATE_LIMIT_AUTOCOMPLETE", default="120/m")
+# Keyed by URL name: the API's operations are "api:<url_name>" (songrec_site/api.py).
 SONGREC_RATE_LIMITS = {
     "catalog:search": SONGREC_RATE_LIMIT_SEARCH,
     "api:search": SONGREC_RATE_LIMIT_SEARCH,
