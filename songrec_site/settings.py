@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "catalog",
     "recommendations",
     "accounts",
+    "playlists",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.accounts",
+                "playlists.context_processors.playlists",
             ],
         },
     },
