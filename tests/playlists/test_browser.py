@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from accounts.models import Favourite
 from playlists.models import Playlist
 from tests.accounts.conftest import PASSWORD
 from tests.browser import DESKTOP, PHONE, browser_page, has_horizontal_scroll
@@ -34,6 +35,7 @@ def test_start_add_pin_drop_export_and_save_a_playlist(
     catalogue, alice, live_server, monkeypatch, viewport
 ):
     width = viewport["width"]
+    Favourite.objects.create(user=alice, song=catalogue["anthem"])
     with browser_page(live_server.url, monkeypatch, viewport) as page:
         violations: list[str] = []
 
@@ -92,6 +94,15 @@ def test_start_add_pin_drop_export_and_save_a_playlist(
         page.get_by_role("button", name="Save playlist").click()
         expect(page.get_by_text("Saved “Road trip”.")).to_be_visible()
         check_layout(page, width, "saved")
+
+        # Add from the favourites, then save the change
+        page.goto("/favourites/")
+        check_layout(page, width, "favourites")
+        page.get_by_role("button", name=re.compile("add Anthem")).click()
+        expect(page.get_by_text("Added “Anthem” to your playlist.")).to_be_visible()
+        page.goto("/playlist/")
+        page.get_by_role("button", name="Save changes").click()
+        expect(page.get_by_text("Saved “Road trip”.")).to_be_visible()
         page.get_by_role("link", name="Your saved playlists").first.click()
         expect(page.locator(".saved-playlist .song-card__title")).to_have_text(["Road trip"])
         check_layout(page, width, "saved-list")
@@ -102,4 +113,5 @@ def test_start_add_pin_drop_export_and_save_a_playlist(
     assert list(saved.entries.order_by("position").values_list("song_id", flat=True)) == [
         catalogue["silence"].key,
         catalogue["ballad"].key,
+        catalogue["anthem"].key,
     ]
