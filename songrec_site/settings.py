@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "catalog",
     "recommendations",
     "accounts",
+    "playlists",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.accounts",
+                "playlists.context_processors.playlists",
             ],
         },
     },

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("recommendations.urls")),
     path("", include("accounts.urls")),
+    path("", include("playlists.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Debian's Chromium driven by Playwright, for the tests that use a real browser."""
+"""Debian's Chromium driven by Playwright, for the browser tests of every app."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,23 +15,35 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 @contextmanager
-def browser_page(base_url: str, monkeypatch) -> Iterator[Page]:
-    """A fresh page of a fresh browser, relative URLs going to `base_url` (a live server's)."""
+def browser_page(base_url: str, monkeypatch, viewport: dict[str, int] = DESKTOP) -> Iterator[Page]:
+    """A fresh browser page on `base_url` (a live server), `viewport` wide and high."""
     # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls from
     # a thread with a running loop unless told they are safe: here they never overlap.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(base_url=base_url)
+        page = browser.new_page(base_url=base_url, viewport=viewport, accept_downloads=True)
         page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # While the loop runs, Django keeps this thread's ORM connections apart from its usual
-        # ones; close those here, or they would keep the test database from being dropped.
-        connections.close_all()
+        try:
+            yield page
+        finally:
+            browser.close()
+            # While the loop runs, Django keeps this thread's ORM connections apart from its
+            # usual ones; close those here, or they would keep the test database from being
+            # dropped.
+            connections.close_all()
+
+
+def has_horizontal_scroll(page: Page) -> bool:
+    """Whether the page is wider than the window (content a phone would have to scroll to)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
 
 
 def collect_policy_violations(page: Page) -> list[str]:

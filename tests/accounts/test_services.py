@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts import selectors, services
 from accounts.models import Favourite, HistoryEntry, LoginFailure
 from catalog.models import Song
-from tests.playlists import write_playlists_csv
+from tests.playlists_csv import write_playlists_csv
 
 # Sign-up
 

@@ -13,7 +13,7 @@ from recommendations.models import Build, Neighbour
 from recommendations.selectors import recommendations_for_song
 from spark import job
 from tests.catalog.conftest import SCRIPT_TAG, create_song
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists_csv import FIRST, write_playlists_csv
 
 SAME_ARTIST_RANKS = (2, 5)
 

@@ -10,7 +10,7 @@ from catalog.models import Song
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build, recommendations_for_song
 from spark import contract
-from tests.playlists import FIRST, REFUSED_INPUTS, SECOND, write_playlists_csv
+from tests.playlists_csv import FIRST, REFUSED_INPUTS, SECOND, write_playlists_csv
 from tests.recommendations.conftest import build_recs, songs_by_title
 
 pytestmark = pytest.mark.usefixtures("build_settings")

@@ -12,7 +12,7 @@ from matching.names import match_key
 from recommendations.models import Build
 from recommendations.selectors import active_build
 from tests.hostile_playlists import HOSTILE, quoted, valid, write
-from tests.playlists import FIRST
+from tests.playlists_csv import FIRST
 from tests.recommendations.conftest import build_recs
 
 # Two distinct lines of each hostile class, beside 30 good ones and the playlists of FIRST.

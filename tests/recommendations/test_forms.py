@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from recommendations.forms import StartBuildForm
 from recommendations.models import Build
-from tests.playlists import FIRST, REFUSED_INPUTS, write_playlists_csv
+from tests.playlists_csv import FIRST, REFUSED_INPUTS, write_playlists_csv
 
 OPTIONS = {"lsh_bands": "50", "hash_tables": "20", "max_distance": "0.9"}
 

@@ -7,7 +7,7 @@ import pytest
 
 from recommendations.inputs import InvalidInput, checked_input
 from spark import contract
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists_csv import FIRST, write_playlists_csv
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists_csv import FIRST, write_playlists_csv
 from tests.processes import REPOSITORY, child_database_url, wait_for_build_to_finish
 
 pytestmark = pytest.mark.usefixtures("build_settings")

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from recommendations import services
 from recommendations.models import Build, Neighbour
 from recommendations.selectors import active_build
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists_csv import FIRST, write_playlists_csv
 from tests.processes import child_database_url, wait_for, waiting_loader_pid
 from tests.recommendations.conftest import (
     complete_build,

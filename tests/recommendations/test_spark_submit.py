@@ -11,7 +11,7 @@ from recommendations.spark_submit import (
     failure_cause,
     run_job,
 )
-from tests.playlists import FIRST, write_playlists_csv
+from tests.playlists_csv import FIRST, write_playlists_csv
 from tests.recommendations.conftest import build_recs, songs_by_title
 
 pytestmark = pytest.mark.usefixtures("build_settings")

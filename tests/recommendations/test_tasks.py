@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from recommendations.models import Build
 from recommendations.selectors import active_build
-from tests.playlists import FIRST, SECOND, write_playlists_csv
+from tests.playlists_csv import FIRST, SECOND, write_playlists_csv
 from tests.processes import CeleryWorker, child_database_url, wait_for, waiting_loader_pid
 
 # A Redis database of its own, emptied before each test, so no stale task reaches the worker.

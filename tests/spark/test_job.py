@@ -4,7 +4,7 @@ import pytest
 
 from spark import job
 from spark.reader import EmptyInput, TooManyMalformedLines
-from tests.playlists import write_playlists_csv
+from tests.playlists_csv import write_playlists_csv
 
 # Twin A and Twin B are always together; Loner is the only song of its playlist; the rest
 # overlap partly. "Starred" is used by two users: two different playlists.
