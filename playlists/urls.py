@@ -33,5 +33,4 @@ urlpatterns = [
         views.saved_export,
         name="saved_export",
     ),
-    path("api/playlist", views.api_playlist, name="api_playlist"),
 ]

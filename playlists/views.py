@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from catalog.models import Song
 from playlists import exports, selectors, services
-from playlists.api import parse_playlist_query
 from playlists.forms import TitleForm
 from playlists.models import Playlist
 
@@ -194,42 +193,3 @@ def saved_export(request: HttpRequest, playlist_id: int, fmt: str) -> HttpRespon
         return redirect_to_login(request.get_full_path())
     saved = _own_playlist(request, playlist_id)
     return _export(request, title=saved.title, keys=selectors.playlist_keys(saved), fmt=fmt)
-
-
-# JSON API
-
-
-@require_safe
-def api_playlist(request: HttpRequest) -> JsonResponse:
-    """Proposals for a playlist of songs `songs` (ids): see docs/api.md."""
-    query = parse_playlist_query(request.GET)
-    if query.error:
-        return JsonResponse({"error": query.error}, status=400)
-    songs, unknown = selectors.songs_by_ids(query.ids)
-    if unknown:
-        listed = ", ".join(str(pk) for pk in unknown)
-        return JsonResponse(
-            {"error": f"No song with id {listed}.", "unknown_ids": unknown}, status=400
-        )
-    ranked = selectors.proposals(keys=[song.key for song in songs], limit=query.n)
-    return JsonResponse(
-        {
-            "songs": [song.pk for song in songs],
-            "proposals": [
-                {
-                    "id": item.song.pk,
-                    "artist": item.song.artist,
-                    "title": item.song.title,
-                    "url": request.build_absolute_uri(item.song.get_absolute_url()),
-                    "score": item.score,
-                    "because": {
-                        "id": item.because.pk,
-                        "artist": item.because.artist,
-                        "title": item.because.title,
-                    },
-                    "seed_count": item.seed_count,
-                }
-                for item in ranked
-            ],
-        }
-    )

@@ -18,6 +18,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from catalog.api import router as catalog_router
+from playlists.api import router as playlists_router
 from recommendations.api import router as recommendations_router
 
 DESCRIPTION = """\
@@ -52,6 +53,7 @@ api = SongrecApi(
 )
 api.add_router("", catalog_router)
 api.add_router("", recommendations_router)
+api.add_router("", playlists_router)
 
 
 def parameter_error(error: dict[str, Any]) -> str:
@@ -67,6 +69,8 @@ def parameter_error(error: dict[str, Any]) -> str:
         return f"{name} must be a whole number."
     if kind == "greater_than_equal":
         return f"{name} must be a whole number, {context['ge']} or more."
+    if kind == "less_than_equal":
+        return f"{name} must be a whole number, {context['le']} or fewer."
     if kind == "literal_error":
         return f"{name} must be {context['expected'].replace(chr(39), '')}."
     if kind == "missing":

@@ -13,7 +13,7 @@ from tests.accounts.conftest import (  # noqa: F401  (fixtures, registered by im
 
 PLAYLIST_URL = reverse("playlists:playlist")
 SAVED_URL = reverse("playlists:saved_list")
-API_URL = reverse("playlists:api_playlist")
+API_URL = reverse("api:playlist")
 HOSTILE_TITLE = '=HYPERLINK("http://evil.example/","click")'
 
 

@@ -2,42 +2,41 @@
 
 import pytest
 
-from playlists.api import DEFAULT_PROPOSALS, parse_playlist_query
+from playlists.api import DEFAULT_PROPOSALS, PlaylistParameters
 from tests.playlists.conftest import API_URL
 
 
 @pytest.mark.parametrize(
     ("query", "error"),
     [
-        ({}, "songs is required"),
-        ({"songs": " "}, "songs is required"),
-        ({"songs": "1,x"}, "songs must be comma-separated song ids"),
-        ({"songs": "1,,2"}, "songs must be comma-separated song ids"),
-        ({"songs": "-1"}, "songs must be comma-separated song ids"),
-        ({"songs": "1" * 19}, "songs must be comma-separated song ids"),
-        ({"songs": ",".join(str(i) for i in range(1, 52))}, "at most 50 ids"),
-        ({"songs": "1", "n": "0"}, "n must be a whole number from 1 to 100"),
-        ({"songs": "1", "n": "101"}, "n must be a whole number from 1 to 100"),
-        ({"songs": "1", "n": "2.5"}, "n must be a whole number from 1 to 100"),
+        ({}, "songs is required."),
+        ({"songs": " "}, "songs is required: comma-separated song ids."),
+        ({"songs": "1,x"}, "songs must be comma-separated song ids (whole numbers)."),
+        ({"songs": "1,,2"}, "songs must be comma-separated song ids (whole numbers)."),
+        ({"songs": "-1"}, "songs must be comma-separated song ids (whole numbers)."),
+        ({"songs": "1" * 19}, "songs must be comma-separated song ids (whole numbers)."),
+        ({"songs": ",".join(str(i) for i in range(1, 52))}, "songs may list at most 50 ids."),
+        ({"songs": "1", "n": "0"}, "n must be a whole number, 1 or more."),
+        ({"songs": "1", "n": "101"}, "n must be a whole number, 100 or fewer."),
+        ({"songs": "1", "n": "2.5"}, "n must be a whole number."),
     ],
 )
-def test_bad_queries_are_refused_with_the_reason(query, error):
-    assert error in parse_playlist_query(query).error
-
-
-def test_ids_keep_their_order_without_repeats_and_n_has_a_default():
-    query = parse_playlist_query({"songs": "3, 1,3,2"})
-
-    assert (query.ids, query.n, query.error) == ((3, 1, 2), DEFAULT_PROPOSALS, "")
-    assert len(parse_playlist_query({"songs": ",".join(["7"] * 60)}).ids) == 1
-
-
-def test_a_bad_query_answers_400_in_json(client, db):
-    response = client.get(API_URL, {"songs": "1", "n": "500"})
+def test_bad_queries_answer_400_in_json_with_the_reason(client, db, query, error):
+    response = client.get(API_URL, query)
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"error": "n must be a whole number from 1 to 100."}
+    assert response.json() == {"error": error}
+
+
+def test_ids_keep_their_order_without_repeats_and_n_has_a_default(client, catalogue):
+    boxer, silence = catalogue["boxer"].pk, catalogue["silence"].pk
+
+    response = client.get(API_URL, {"songs": f"{silence}, {boxer},{silence}"})
+
+    assert response.json()["songs"] == [silence, boxer]
+    assert PlaylistParameters(songs="7").n == DEFAULT_PROPOSALS
+    assert PlaylistParameters(songs=",".join(["7"] * 60)).ids() == (7,)
 
 
 def test_unknown_song_ids_are_named(client, catalogue):

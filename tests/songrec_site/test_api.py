@@ -54,6 +54,11 @@ def requests_per_operation(catalogue) -> dict[tuple[str, str], list[tuple[str, d
             (recommendations, {"same_artist": "maybe"}, 400),
             ("/api/songs/999999/recommendations", {}, 404),
         ],
+        ("get", "/api/playlist"): [
+            ("/api/playlist", {"songs": f"{boxer},{catalogue['silence'].pk}", "n": "5"}, 200),
+            ("/api/playlist", {"songs": f"{boxer},999999"}, 400),
+            ("/api/playlist", {"songs": "1", "n": "0"}, 400),
+        ],
     }
 
 
