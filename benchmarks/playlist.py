@@ -4,9 +4,9 @@
     DATABASE_URL=postgres://postgres:postgres@localhost:5432/postgres \\
         .venv/bin/python benchmarks/playlist.py [--sizes 1 5 20 50] [--n 20] [--runs 50]
 
-The data is benchmarks/web_data.py's (--songs, --neighbours), in --database (default
-songrec_bench_cost, which benchmarks/search_cost.py also uses): reused when its active build
-says it holds those sizes, loaded otherwise (--reload forces it). Each run asks about a
+The data is benchmarks/web_data.py's (--songs, --neighbours: K = 20 like a build), in --database
+(default songrec_bench_playlist): reused when its active build says it holds those sizes, loaded
+otherwise (--reload forces it). Each run asks about a
 different playlist of random songs; the first run of each size is left out, and the server gets
 WARM_UP_REQUESTS requests before any is timed. Requests go one at a time over HTTP from this
 process, so the endpoint's times include the round trip.
@@ -36,8 +36,8 @@ WARM_UP_REQUESTS = 20
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--songs", type=int, default=2_000_000)
-    parser.add_argument("--neighbours", type=int, default=1, help="neighbour rows per song")
-    parser.add_argument("--database", default="songrec_bench_cost")
+    parser.add_argument("--neighbours", type=int, default=20, help="neighbour rows per song")
+    parser.add_argument("--database", default="songrec_bench_playlist")
     parser.add_argument("--reload", action="store_true", help="load the data even if present")
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 5, 20, 50])
     parser.add_argument("--n", type=int, default=20, help="proposals asked for")
