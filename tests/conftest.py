@@ -1,6 +1,7 @@
 import logging
 import os
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -29,6 +30,28 @@ def input_dirs(settings, tmp_path_factory):
     """Builds may read the inputs tests write to their temporary directories (and nothing else
     but what a test allows itself)."""
     settings.SONGREC_INPUT_DIRS = [str(tmp_path_factory.getbasetemp())]
+
+
+@pytest.fixture
+def browser(live_server, monkeypatch) -> Iterator:
+    """Chromium, headless, for pages of the live server: `browser.new_page(base_url=...)`.
+
+    Start it after the test's data is in the database (ask for those fixtures first)."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls from
+    # a thread with a running loop unless told they are safe: here they never overlap.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+        # While the loop runs, Django keeps this thread's ORM connections apart from its usual
+        # ones; close those here, or they would keep the test database from being dropped.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")

@@ -1,43 +1,22 @@
 """The account journey end to end in a real browser: Debian's Chromium driven by Playwright."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connections
-from playwright.sync_api import ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Page, expect
 
 from accounts.models import Favourite, HistoryEntry
 from recommendations.models import Build
 from tests.accounts.conftest import PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def page(catalogue, live_server, monkeypatch) -> Iterator[Page]:
+def page(catalogue, browser, live_server) -> Page:
     """A fresh browser page; the catalogue is in the database before the browser starts."""
-    # Playwright's sync API keeps an event loop in this thread, and Django refuses ORM calls from
-    # a thread with a running loop unless told they are safe: here they never overlap.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(base_url=live_server.url)
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-        # While the loop runs, Django keeps this thread's ORM connections apart from its usual
-        # ones; close those here, or they would keep the test database from being dropped.
-        connections.close_all()
+    page = browser.new_page(base_url=live_server.url)
+    page.set_default_timeout(15_000)
+    return page
 
 
 @pytest.mark.django_db(transaction=True)
