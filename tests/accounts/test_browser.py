@@ -117,7 +117,7 @@ def test_the_main_pages_break_no_rule_of_the_content_security_policy(page: Page,
     expect(page.locator("#result_list")).to_be_visible()
     build = Build.objects.get(is_active=True)
     page.goto(f"/admin/recommendations/build/{build.pk}/change/")
-    expect(page.locator(".build-charts svg rect")).not_to_have_count(0)
+    expect(page.locator(".build-report svg rect")).not_to_have_count(0)
     page.goto("/admin/accounts/favourite/")
 
     assert violations == []
