@@ -383,32 +383,6 @@ def test_autocomplete_escapes_nothing_it_should_not(client, db):
     ]
 
 
-@pytest.mark.parametrize(
-    ("url", "params"), [(reverse("catalog:home"), {}), (SEARCH_URL, {"q": "hello"})]
-)
-def test_pages_with_a_search_form_of_their_own_show_one_search_box(client, songs, url, params):
-    html = client.get(url, params).content.decode()
-
-    assert html.count('role="search"') == 1
-    assert html.count('type="search"') == 1
-    assert 'id="header-q"' not in html
-
-
-def test_other_pages_search_from_the_header(client, songs):
-    html = client.get(songs["boxer"].get_absolute_url()).content.decode()
-
-    assert html.count('role="search"') == 1
-    assert 'id="header-q"' in html
-
-
-def test_search_boxes_carry_the_autocomplete_url_and_script(client, songs):
-    for url in (reverse("catalog:home"), songs["boxer"].get_absolute_url()):
-        html = client.get(url).content.decode()
-
-        assert html.count(f'data-autocomplete="{AUTOCOMPLETE_URL}"') == 1
-        assert "/static/js/autocomplete.js" in html
-
-
 def test_search_page_finds_words_then_substrings(client, songs):
     assert client.get(SEARCH_URL, {"q": "simon gar"}).context["page"].paginator.count == 2
     # Inside a word only: the substring search finds it.
