@@ -19,13 +19,13 @@ $(SAMPLE): | $(BIN)/.installed
 
 sample: $(SAMPLE)
 
-## Generate a sample, build recommendations with Spark, serve http://127.0.0.1:8000 (with DEBUG
-## on: runserver then serves the static files; DEBUG is off unless set)
+## Generate a sample, build recommendations with Spark, serve http://127.0.0.1:8000 (DEBUG off, as
+## unless set: the site's own error pages; whitenoise serves the static files)
 run: $(BIN)/.installed $(SAMPLE)
 	.ci/ensure-services java
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py build_recs --input $(SAMPLE) --if-no-active-build
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## Lint, build the image, then the whole test suite against PostgreSQL, Redis, Chromium and the
 ## Docker stack (each installed/started if missing)

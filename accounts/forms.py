@@ -3,7 +3,12 @@ from typing import Any
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    SetPasswordForm,
+    UserCreationForm,
+)
 
 from accounts import services
 
@@ -13,7 +18,16 @@ LOCKED_ACCOUNT_MESSAGE = (
 LOCKED_ADDRESS_MESSAGE = "Too many failed log-ins from your network. Try again in %(minutes)s."
 
 
-class SignUpForm(UserCreationForm):
+class PasswordRulesOnFirstField:
+    """Says what breaks the password rules under the password, where its help lists the rules,
+    instead of under its confirmation, where Django's password forms put it."""
+
+    def validate_password_for_user(self, user: Any, password_field_name: str = "password2") -> None:
+        first = password_field_name.removesuffix("2") + "1"
+        super().validate_password_for_user(user, password_field_name=first)  # type: ignore[misc]
+
+
+class SignUpForm(PasswordRulesOnFirstField, UserCreationForm):
     """A user name, an e-mail address for password resets, and a password typed twice."""
 
     email = forms.EmailField(
@@ -66,3 +80,11 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class AdminLogInForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """The admin's log-in (staff accounts only), counted and locked as the site's."""
+
+
+class PasswordChangeRulesForm(PasswordRulesOnFirstField, PasswordChangeForm):
+    """Django's password change, the rules' errors under the new password."""
+
+
+class SetPasswordRulesForm(PasswordRulesOnFirstField, SetPasswordForm):
+    """Django's new password after a reset, the rules' errors under the new password."""

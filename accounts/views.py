@@ -13,7 +13,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors, services
-from accounts.forms import SignUpForm, ThrottledAuthenticationForm
+from accounts.forms import (
+    PasswordChangeRulesForm,
+    SetPasswordRulesForm,
+    SignUpForm,
+    ThrottledAuthenticationForm,
+)
 from accounts.models import ThrottledRequest
 from catalog.models import Song
 
@@ -96,6 +101,7 @@ class LogInView(auth_views.LoginView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeRulesForm
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
 
@@ -133,6 +139,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = SetPasswordRulesForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 

@@ -93,7 +93,9 @@ class _Catalogue:
             draws = np.concatenate([np.arange(m), _zipf(rng, m, n - m, 0.6)])
             order = np.argsort(np.log1p(draws) + rng.normal(0.0, 3.0, n), kind="stable")
             self.artist_of[s0 : s0 + n] = self.art_start[c] + draws[order]
-        self.artist_of[self.n_songs :] = self.n_artists + np.arange(2 * planted) // 2
+        # Each twin has an artist of its own, so the song pages' default view (other artists'
+        # songs only) shows it the other.
+        self.artist_of[self.n_songs :] = self.n_artists + np.arange(2 * planted)
         self.art_songs = np.argsort(self.artist_of, kind="stable")
         self.art_ptr = np.concatenate([[0], np.cumsum(np.bincount(self.artist_of))])
         self._name_songs(rng, planted)
@@ -140,9 +142,11 @@ class _Catalogue:
                 self.alt_end[s] = len(blob)
         width, self.planted_pairs = max(3, len(str(planted))), []
         for p in range(planted):
-            artist = f"Planted Pair {p + 1:0{width}d}"
-            pair = tuple((artist, f"Twin {side} {p + 1:0{width}d}") for side in "AB")
-            for i, (_, title) in enumerate(pair):
+            number = f"{p + 1:0{width}d}"
+            pair = tuple(
+                (f"Planted Pair {number} {side}", f"Twin {side} {number}") for side in "AB"
+            )
+            for i, (artist, title) in enumerate(pair):
                 self.start[self.n_songs + 2 * p + i] = len(blob)
                 blob += f'{artist}","{title}'.encode()
                 self.end[self.n_songs + 2 * p + i] = len(blob)
@@ -289,8 +293,9 @@ def generate(
     """Write a synthetic playlists CSV to out_path: the header, then exactly `rows` data lines.
 
     `seed` (>= 0) fixes every choice: the same arguments give a byte-identical file. About
-    `malformed_share` of the lines are malformed. `planted` pairs of songs ("Planted Pair 001":
-    "Twin A 001" and "Twin B 001") each appear together, and nowhere else, in 2 to 5 playlists.
+    `malformed_share` of the lines are malformed. `planted` pairs of songs ("Twin A 001" by
+    "Planted Pair 001 A", "Twin B 001" by "Planted Pair 001 B") each appear together, and
+    nowhere else, in 2 to 5 playlists.
     Returns what the valid lines hold and the planted pairs' exact (artist, title) spellings.
     Raises ValueError for negative arguments or more planted pairs than the rows can hold.
     """
@@ -334,7 +339,7 @@ def generate(
                 song_seen[ids[~broken]] = True
                 n_playlists += int(not broken.all())
             n_users += n_playlists > playlists_before
-    artist_seen = np.zeros(cat.n_artists + planted, dtype=bool)
+    artist_seen = np.zeros(cat.n_artists + 2 * planted, dtype=bool)
     artist_seen[cat.artist_of[song_seen]] = True
     songs, artists = int(song_seen.sum()), int(artist_seen.sum())
     counts = (rows, n_malformed, n_users, n_playlists, songs, artists)

@@ -1,5 +1,6 @@
 """Geometry for the small SVG charts on a build's admin page (drawn by a template, no library)."""
 
+import math
 from dataclasses import dataclass
 
 from recommendations.models import Build
@@ -7,6 +8,8 @@ from recommendations.models import Build
 WIDTH = 560
 ROW_HEIGHT = 16
 LABEL_WIDTH = 110
+# Room left of the histogram for its y axis's labels.
+PLOT_LEFT = 64
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,7 @@ class Bar:
     width: float
     height: float
     series: str
+    text: str
 
 
 def _scale(values: list[float], span: float) -> float:
@@ -27,7 +31,9 @@ def _scale(values: list[float], span: float) -> float:
 
 def stage_bars(build: Build, previous: Build | None) -> dict:
     """Horizontal bars of seconds per stage: this build, and the previous one beneath it."""
-    stages = list(dict.fromkeys([*build.timings, *(previous.timings if previous else {})]))
+    stages = list(
+        dict.fromkeys([*build.stage_seconds, *(previous.stage_seconds if previous else {})])
+    )
     builds = [("this", build)] + ([("previous", previous)] if previous else [])
     values = [float(b.timings.get(stage, 0)) for stage in stages for _, b in builds]
     scale = _scale(values, WIDTH - LABEL_WIDTH - 60)
@@ -35,65 +41,80 @@ def stage_bars(build: Build, previous: Build | None) -> dict:
     for stage in stages:
         for series, source in builds:
             seconds = float(source.timings.get(stage, 0))
-            bars.append(
-                Bar(stage, seconds, LABEL_WIDTH, y, seconds * scale, ROW_HEIGHT - 3, series)
+            bar = Bar(
+                stage,
+                seconds,
+                LABEL_WIDTH,
+                y,
+                seconds * scale,
+                ROW_HEIGHT - 3,
+                series,
+                f"{seconds:,.1f} s",
             )
+            bars.append(bar)
             y += ROW_HEIGHT
         y += 6
     return {"bars": bars, "width": WIDTH, "height": max(y, ROW_HEIGHT)}
 
 
-def similarity_histogram(build: Build, previous: Build | None, height: float = 140) -> dict:
-    """Vertical bars of neighbour rows per similarity bin (share of all rows, so builds compare)."""
+def _ticks(top: float, count: int = 4) -> list[float]:
+    """Round tick values from 0 to at least `top`: steps of 1, 2 or 5 times a power of ten."""
+    if top <= 0:
+        return [0.0, 1.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [step * i for i in range(math.ceil(top / step) + 1)]
+
+
+def similarity_histogram(build: Build, previous: Build | None) -> dict:
+    """Vertical bars of neighbour rows per similarity bin, this build's beside the previous
+    one's, with a y axis of row counts and an x axis of similarity from 0 to 1."""
     series = [("this", build.summary.get("similarity_histogram") or [])]
     if previous and previous.summary.get("similarity_histogram"):
         series.append(("previous", previous.summary["similarity_histogram"]))
-    shares = {name: [c / (sum(counts) or 1) for c in counts] for name, counts in series}
     bins = max((len(counts) for _, counts in series), default=0)
-    scale = _scale([share for values in shares.values() for share in values], height)
-    slot = WIDTH / bins if bins else WIDTH
-    bars = []
-    for offset, (name, values) in enumerate(shares.items()):
-        width = slot / len(shares) - 1
-        for index, share in enumerate(values):
-            bars.append(
-                Bar(
-                    f"{index / bins:.2f}–{(index + 1) / bins:.2f}",
-                    share,
-                    index * slot + offset * (width + 1),
-                    height - share * scale,
-                    width,
-                    share * scale,
-                    name,
-                )
-            )
-    return {"bars": bars, "width": WIDTH, "height": height, "bins": bins}
-
-
-def comparison(build: Build, previous: Build | None) -> list[dict]:
-    """Rows of figures for this build beside the previous one, with the change."""
-    figures = [
-        ("Lines read", build.summary.get("lines_read"), "lines_read"),
-        ("Lines rejected", build.summary.get("rejected"), "rejected"),
-        ("Songs", build.song_count, "songs"),
-        ("Playlists", build.summary.get("playlists"), "playlists"),
-        ("Neighbour rows", build.neighbour_count, "neighbour_rows"),
-        ("Recall@10", build.summary.get("recall_at_10"), "recall_at_10"),
-        ("Total seconds", round(sum(build.timings.values()), 1) or None, "seconds"),
-    ]
-    rows = []
-    for label, value, key in figures:
-        before = None
-        if previous:
-            before = {
-                "songs": previous.song_count,
-                "neighbour_rows": previous.neighbour_count,
-                "seconds": round(sum(previous.timings.values()), 1) or None,
-            }.get(key, previous.summary.get(key))
-        change = (
-            value - before
-            if isinstance(value, int | float) and isinstance(before, int | float)
-            else None
+    y_ticks = _ticks(max((c for _, counts in series for c in counts), default=0))
+    plot = {"left": PLOT_LEFT, "top": 24, "width": WIDTH - PLOT_LEFT - 12, "height": 150}
+    bottom = plot["top"] + plot["height"]
+    scale = plot["height"] / y_ticks[-1]
+    slot = plot["width"] / bins if bins else plot["width"]
+    width = slot / len(series) - 1
+    bars = [
+        Bar(
+            f"{index / bins:.2f}–{(index + 1) / bins:.2f}",
+            count,
+            plot["left"] + index * slot + offset * (width + 1),
+            bottom - count * scale,
+            width,
+            count * scale,
+            name,
+            f"{count:,} rows",
         )
-        rows.append({"label": label, "value": value, "previous": before, "change": change})
-    return rows
+        for offset, (name, counts) in enumerate(series)
+        for index, count in enumerate(counts)
+    ]
+    return {
+        "bars": bars,
+        "bins": bins,
+        "width": WIDTH,
+        "height": bottom + 34,
+        "plot": plot
+        | {
+            "bottom": bottom,
+            "right": plot["left"] + plot["width"],
+            "middle": plot["left"] + plot["width"] / 2,
+        },
+        "x_ticks": [
+            (plot["left"] + plot["width"] * i / 5, "0" if i == 0 else f"{i / 5:.1f}")
+            for i in range(6)
+        ],
+        "y_ticks": [(bottom - value * scale, _tick_label(value)) for value in y_ticks],
+    }
+
+
+def _tick_label(value: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"

@@ -21,6 +21,8 @@ class StartBuildForm(forms.Form):
 
     input_path = forms.CharField(
         max_length=1000,
+        # The files found are offered as the input's suggestions (admin/.../build/start.html).
+        widget=forms.TextInput(attrs={"list": "input-files", "size": 80}),
         help_text=(
             "Playlists CSV: a local file or a Hadoop path (hdfs://, gs://) under an allowed "
             "input directory (SONGREC_INPUT_DIRS)."

@@ -82,3 +82,20 @@ def _checked_file(path: str, allowed: list[str]) -> Path:
     if not rest.strip():
         raise InvalidInput(f"{path} has no lines after the header.")
     return resolved
+
+
+def input_files(limit: int = 100) -> list[str]:
+    """The CSV files a build may read, for the start form to offer: those in the local allowed
+    directories and their subdirectories, one level down, that pass `checked_input`; at most
+    `limit`, by path. Hadoop URLs are not listed (the web process has no Hadoop)."""
+    found: set[str] = set()
+    for entry in settings.SONGREC_INPUT_DIRS:
+        if _URL.match(str(entry)):
+            continue
+        directory = Path(entry)
+        for candidate in [*directory.glob("*.csv"), *directory.glob("*/*.csv")]:
+            try:
+                found.add(checked_input(str(candidate)))
+            except InvalidInput:
+                continue
+    return sorted(found)[:limit]

@@ -70,6 +70,18 @@ class Build(models.Model):
         return bool(self.parameters.get("load_only"))
 
     @property
+    def stage_seconds(self) -> dict[str, float]:
+        """`timings` in the order the stages run (jsonb keeps keys in an order of its own);
+        stages the site does not know last."""
+        order = list(self.STAGE_PROGRESS)
+        return dict(
+            sorted(
+                self.timings.items(),
+                key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+            )
+        )
+
+    @property
     def duration(self) -> float | None:
         """Seconds from start to end (or to now while it runs)."""
         if not self.started_at:

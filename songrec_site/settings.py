@@ -13,7 +13,7 @@ DATA_DIR = Path(env.str("SONGREC_DATA_DIR", default=str(BASE_DIR / "data")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
-# Off unless set: the debug pages show settings and tracebacks to anyone. `make run` sets it.
+# Off unless set: the debug pages show settings and tracebacks to anyone.
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
@@ -186,6 +186,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Whitenoise serves the static files straight from the apps and static/, without collectstatic
+# and without DEBUG: the quick start (`make run`) serves the site's own error pages. Production
+# serves the collected files instead.
+WHITENOISE_USE_FINDERS = True
 
 REDIS_URL = env.str("REDIS_URL", default="redis://localhost:6379/0")
 

@@ -79,6 +79,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = False
 
 # One JSON object per line on stdout, for `docker compose logs` and log collectors.
 # Request errors already reach the root logger ("django" stays out of it: no e-mail to ADMINS).

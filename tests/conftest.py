@@ -1,6 +1,7 @@
 import logging
 import os
 import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -29,6 +30,17 @@ def input_dirs(settings, tmp_path_factory):
     """Builds may read the inputs tests write to their temporary directories (and nothing else
     but what a test allows itself)."""
     settings.SONGREC_INPUT_DIRS = [str(tmp_path_factory.getbasetemp())]
+
+
+@pytest.fixture
+def browser(live_server, monkeypatch) -> Iterator:
+    """Chromium, headless, for pages of the live server: `browser.new_page(base_url=...)`.
+
+    Start it after the test's data is in the database (ask for those fixtures first)."""
+    from tests.browser import chromium
+
+    with chromium(monkeypatch) as browser:
+        yield browser
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """The account journey end to end in a real browser: Debian's Chromium driven by Playwright."""
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.auth.models import User
@@ -10,14 +9,15 @@ from playwright.sync_api import Page, expect
 from accounts.models import Favourite, HistoryEntry
 from recommendations.models import Build
 from tests.accounts.conftest import PASSWORD
-from tests.browser import browser_page, collect_policy_violations
+from tests.browser import collect_policy_violations
 
 
 @pytest.fixture
-def page(catalogue, live_server, monkeypatch) -> Iterator[Page]:
+def page(catalogue, browser, live_server) -> Page:
     """A fresh browser page; the catalogue is in the database before the browser starts."""
-    with browser_page(live_server.url, monkeypatch) as page:
-        yield page
+    page = browser.new_page(base_url=live_server.url)
+    page.set_default_timeout(15_000)
+    return page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -106,7 +106,7 @@ def test_the_main_pages_break_no_rule_of_the_content_security_policy(page: Page,
     expect(page.locator("#result_list")).to_be_visible()
     build = Build.objects.get(is_active=True)
     page.goto(f"/admin/recommendations/build/{build.pk}/change/")
-    expect(page.locator(".build-charts svg rect")).not_to_have_count(0)
+    expect(page.locator(".build-report svg rect")).not_to_have_count(0)
     page.goto("/admin/accounts/favourite/")
 
     assert violations == []

@@ -149,7 +149,7 @@ def test_playlist_sizes_are_heavy_tailed(parsed: Parsed) -> None:
 def test_planted_pairs_always_appear_together(parsed: Parsed) -> None:
     pairs = parsed.stats.planted_pairs
     assert len(pairs) == PLANTED
-    assert pairs[0] == (("Planted Pair 001", "Twin A 001"), ("Planted Pair 001", "Twin B 001"))
+    assert pairs[0] == (("Planted Pair 001 A", "Twin A 001"), ("Planted Pair 001 B", "Twin B 001"))
     for first, second in pairs:
         with_first = {key for key, songs in parsed.playlists.items() if first in songs}
         with_second = {key for key, songs in parsed.playlists.items() if second in songs}

@@ -16,17 +16,16 @@ from tests.browser import (
     browser_page,
     collect_policy_violations,
     has_horizontal_scroll,
+    screenshot,
 )
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 # Narrower than this, a column of song names wraps a word or two a line.
 MIN_TEXT_COLUMN = 150
 
 
 def check_layout(page: Page, width: int, name: str) -> None:
     """Save a screenshot; on a phone, no sideways scrolling and no cramped name columns."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"playlists-{name}-{width}.png", full_page=True)
+    screenshot(page, f"playlists-{name}")
     if width <= PHONE["width"]:
         assert not has_horizontal_scroll(page), name
         names = page.locator(".song-card__names, .recommendation__names")

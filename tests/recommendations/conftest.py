@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from catalog.models import Song
 from recommendations import services, storage
@@ -141,3 +142,58 @@ def build_recs(path, **options) -> None:
 
 def songs_by_title() -> dict[str, Song]:
     return {song.title: song for song in Song.objects.all()}
+
+
+# The tail of a Spark log, as a failed build's error holds it.
+SPARK_FAILURE = (
+    "spark-submit exited with status 1: more than 5% of the lines are malformed "
+    "(812 of 12,000: not four quoted fields 790, empty field 22)\n"
+    + "\n".join(
+        f"26/12/05 07:00:{second:02d} ERROR Executor: line {second}" for second in range(30)
+    )
+)
+
+
+@pytest.fixture
+def report_builds(db, job_summary) -> dict[str, Build]:
+    """A complete build serving, the complete one before it, and a failed one after both."""
+    summary = job_summary.to_dict() | {
+        "lines_read": 12_903_421,
+        "rejected": 1_234,
+        "rejected_by_reason": {"not four quoted fields": 1_200, "invalid UTF-8": 34},
+        "songs": 2_262_292,
+        "playlists": 232_437,
+        "recall_at_10": 0.9,
+        "similarity_histogram": [400, 900, 1_500, 700, 300, 120, 60, 30, 10, 5],
+    }
+    timings = {"read": 12.25, "normalise": 30.5, "estimate": 2.0, "neighbours": 301.75, "load": 95}
+    times = {"started_at": timezone.now(), "finished_at": timezone.now()}
+    previous = Build.objects.create(
+        status=Build.Status.COMPLETE,
+        input_path="/data/spotify_dataset.csv",
+        summary=summary | {"recall_at_10": 0.95, "lines_read": 12_000_000},
+        timings=timings | {"neighbours": 280.5},
+        song_count=2_100_000,
+        neighbour_count=41_000_000,
+        **times,
+    )
+    complete = Build.objects.create(
+        status=Build.Status.COMPLETE,
+        is_active=True,
+        input_path="/data/spotify_dataset.csv",
+        output_path="/data/builds/2",
+        summary=summary,
+        timings=timings,
+        song_count=2_262_292,
+        neighbour_count=45_245_840,
+        **times,
+    )
+    failed = Build.objects.create(
+        status=Build.Status.FAILED,
+        stage="read",
+        input_path="/data/spotify_dataset.csv",
+        timings={"read": 40.0},
+        error=SPARK_FAILURE,
+        **times,
+    )
+    return {"previous": previous, "complete": complete, "failed": failed}

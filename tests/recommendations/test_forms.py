@@ -81,3 +81,17 @@ def test_the_admin_start_page_refuses_an_input_it_cannot_build(
     assert response.context["form"].errors["input_path"][0].startswith(f"{given} {message}")
     assert message in response.text
     assert not Build.objects.exists()
+
+
+def test_the_admin_start_page_offers_the_files_it_can_build_and_names_the_directories(
+    admin_client, settings, source: str
+) -> None:
+    settings.SONGREC_INPUT_DIRS = [str(Path(source).parent), "gs://bucket/playlists"]
+
+    page = admin_client.get(reverse("admin:recommendations_build_start")).text
+
+    resolved = str(Path(source).resolve())
+    assert 'list="input-files"' in page
+    assert f'<option value="{resolved}"></option>' in page
+    assert f"<li><code>{resolved}</code></li>" in page
+    assert f"<code>{Path(source).parent}</code>, <code>gs://bucket/playlists</code>" in page

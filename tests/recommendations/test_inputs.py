@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from recommendations import inputs
 from recommendations.inputs import InvalidInput, checked_input
 from spark import contract
 from tests.playlists_csv import FIRST, write_playlists_csv
@@ -117,3 +118,19 @@ def test_a_url_under_an_allowed_url_prefix_is_taken_unchecked(allowed: Path) -> 
 )
 def test_a_url_elsewhere_is_refused(allowed: Path, url: str) -> None:
     assert refusal(url).startswith(f"{url} is not under an allowed input directory")
+
+
+def test_the_files_offered_are_the_playlists_csvs_in_and_just_below_the_allowed_directories(
+    allowed: Path,
+) -> None:
+    (allowed / "2026").mkdir()
+    write_playlists_csv(allowed / "2026" / "december.csv", FIRST)
+    (allowed / "2026" / "deeper").mkdir()
+    write_playlists_csv(allowed / "2026" / "deeper" / "too-deep.csv", FIRST)
+    (allowed / "notes.csv").write_text("not,a,playlists,file\n1,2,3,4\n")
+    write_playlists_csv(allowed / "playlists.txt", FIRST)
+
+    assert inputs.input_files() == [
+        str((allowed / "2026" / "december.csv").resolve()),
+        str((allowed / "playlists.csv").resolve()),
+    ]

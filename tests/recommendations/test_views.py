@@ -1,10 +1,13 @@
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
+from generator import synthetic
 from recommendations.models import Build
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG, create_song
+from tests.processes import REPOSITORY
 from tests.recommendations.conftest import SAME_ARTIST_RANKS
 
 OTHER_ARTIST_RANKS = [rank for rank in range(1, 15) if rank not in SAME_ARTIST_RANKS]
@@ -201,3 +204,31 @@ def test_api_returns_names_unchanged_as_json(client, seed_song, script_song_with
 
     assert body["recommendations"][0]["artist"] == SCRIPT_TAG
     assert body["recommendations"][0]["title"] == SCRIPT_TAG
+
+
+# The README's example, on the quick start's sample
+
+
+def quick_start_sample_arguments() -> list[str]:
+    """The generator's arguments in the Makefile's sample recipe, its row count filled in."""
+    makefile = (REPOSITORY / "Makefile").read_text()
+    rows = re.search(r"^SAMPLE_ROWS \?= (\d+)$", makefile, flags=re.MULTILINE).group(1)
+    command = re.search(r"-m generator\.synthetic (.*) --out ", makefile).group(1)
+    return command.replace("$(SAMPLE_ROWS)", rows).split()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("build_settings")
+def test_on_the_quick_start_sample_each_planted_twin_recommends_the_other_first(client, tmp_path):
+    sample = tmp_path / "sample.csv"
+    synthetic.main([*quick_start_sample_arguments(), "--out", str(sample)])
+    call_command("build_recs", input=str(sample))
+
+    found = client.get(reverse("catalog:search"), {"q": "Planted Pair"}).context["page"]
+    twins = {song.title: song for song in found if song.title.startswith("Twin ")}
+    assert len(twins) == 10
+    for title, song in twins.items():
+        other = title.replace(" A ", " B ") if " A " in title else title.replace(" B ", " A ")
+        # The page as it opens: songs by other artists only.
+        first = client.get(song.get_absolute_url()).context["recommendations"][0]
+        assert (first.rank, first.neighbour.title, first.similarity) == (1, other, 1.0)

@@ -11,12 +11,10 @@ from playwright.sync_api import Page, expect
 
 import catalog.api
 from songrec_site.api import parameter_error
-from tests.browser import browser_page, collect_policy_violations
-from tests.processes import REPOSITORY
+from tests.browser import browser_page, collect_policy_violations, screenshot
 
 SCHEMA_URL = "/api/openapi.json"
 DOCS_URL = "/api/docs"
-SCREENSHOTS = REPOSITORY / "build" / "screenshots"
 
 
 @pytest.fixture
@@ -205,6 +203,6 @@ def test_the_docs_page_renders_the_api_within_the_content_security_policy(page: 
         "200"
     )
     expect(operation.locator(".live-responses-table")).to_contain_text("The Boxer")
-    page.screenshot(path=str(SCREENSHOTS / "api-docs.png"), full_page=True)
+    screenshot(page, "api-docs")
 
     assert violations == []
