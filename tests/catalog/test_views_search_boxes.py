@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 SEARCH_URL = reverse("catalog:search")
-AUTOCOMPLETE_URL = reverse("catalog:api_autocomplete")
+AUTOCOMPLETE_URL = reverse("api:autocomplete")
 
 
 @pytest.mark.parametrize(
