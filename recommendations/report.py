@@ -156,7 +156,9 @@ def _engine_table(summary: dict) -> Table:
         Row("Neighbour rows", number(summary.get("neighbour_rows"))),
         Row("Recall@10", number(summary.get("recall_at_10"), 3), "against exact neighbours"),
     ]
-    rows += [Row(name, number(value)) for name, value in summary.get("counts", {}).items()]
+    # The engine's own counts ("output_rows", "candidates"), named as the job names them.
+    counts = summary.get("counts", {}).items()
+    rows += [Row(name.replace("_", " ").capitalize(), number(value)) for name, value in counts]
     return Table("Engine", rows)
 
 

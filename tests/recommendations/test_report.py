@@ -78,6 +78,7 @@ def test_the_summary_reads_as_labelled_tables(job_summary, tmp_path) -> None:
     assert list(tables["Lines rejected, by reason"]) == list(contract.REJECT_REASONS)
     assert tables["Lines rejected, by reason"]["not four quoted fields"] == "1"
     assert tables["Engine"]["Why"] == "auto: within the exact budget"
+    assert tables["Engine"]["Output rows"] == "10"
     assert tables["Parameters"] == {"seed": "1"}
 
 
