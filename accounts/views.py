@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render, resolve_url
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import selectors, services
@@ -20,21 +19,12 @@ from accounts.forms import (
     ThrottledAuthenticationForm,
 )
 from accounts.models import ThrottledRequest
+from accounts.redirects import next_url
 from catalog.models import Song
 
 FAVOURITES_PER_PAGE = 20
 HISTORY_PER_PAGE = 30
 FOR_YOU_SHOWN = 30
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """The `next` parameter if it is a URL on this site, else `default`."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -55,7 +45,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     """Sign up and log in at once; with an e-mail address an account already uses, no account
     and a "check your e-mail" page, the address's owner told by mail (the page never says the
     address is taken). Every form sent counts towards the client address's limit."""
-    after = _next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+    after = next_url(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if request.user.is_authenticated:
         return HttpResponseRedirect(after)
     form = SignUpForm(request.POST or None)
@@ -153,7 +143,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 def _set_favourite(request: HttpRequest, pk: int, *, favourite: bool) -> HttpResponse:
     song = get_object_or_404(Song, pk=pk)
-    back = _next_url(request, song.get_absolute_url())
+    back = next_url(request, song.get_absolute_url())
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     if favourite:
@@ -198,7 +188,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def history_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    back = _next_url(request, reverse("accounts:history"))
+    back = next_url(request, reverse("accounts:history"))
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     # Only the user's own entries match, so another user's id is simply not found.

@@ -39,6 +39,15 @@ def production_environment(static_root: str, cache_url: str) -> dict[str, str]:
     return environment
 
 
+def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A Markdown table of `rows` under `header`, columns padded to their widest cell."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

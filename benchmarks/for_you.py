@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import create_synthetic_build, use_database  # noqa: E402
+from benchmarks.common import create_synthetic_build, markdown_table, use_database  # noqa: E402
 
 
 def parse_arguments() -> argparse.Namespace:
@@ -200,11 +200,8 @@ def measure(arguments: argparse.Namespace) -> None:
         ", ".join(str(count) for count in sorted(query_counts)),
         str(len(recommendations)),
     )
-    widths = [max(len(a), len(b)) for a, b in zip(header, row, strict=True)]
     print()
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+    markdown_table(header, [row])
 
     if arguments.explain:
         ranking = queries.captured_queries[-1]["sql"]  # the seeds, then the ranking

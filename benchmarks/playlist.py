@@ -27,7 +27,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import production_environment, serve, use_database  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    markdown_table,
+    production_environment,
+    serve,
+    use_database,
+)
 
 # Enough requests to reach every gunicorn worker and thread before the measured ones.
 WARM_UP_REQUESTS = 20
@@ -126,12 +131,8 @@ def print_table(rows: list[tuple[str, ...]]) -> None:
         "max ms",
         "proposals (mean)",
     )
-    widths = [max(len(header[i]), *(len(row[i]) for row in rows)) for i in range(len(header))]
     print()
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+    markdown_table(header, rows)
 
 
 def main() -> None:

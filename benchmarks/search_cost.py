@@ -37,7 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import NO_RATE_LIMITS, serve
+from benchmarks.common import NO_RATE_LIMITS, markdown_table, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CACHE_URL = "redis://localhost:6379/12"
@@ -257,14 +257,10 @@ def print_table(arguments: argparse.Namespace, rows: list[tuple[str, ...]], load
     header = ("case", "clients", "before: n: server ms p50 / p95 / max", "after: n: server ms")
     header += ("before: SQL ms p50 / p95 / max", "after: SQL ms", "statements before")
     header += ("after", "answer before", "after")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
     print(f"songs: {arguments.songs:,}; PostgreSQL: {server_settings()}")
     print(f"load average before: {load}; after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+    markdown_table(header, rows)
 
 
 def main() -> None:

@@ -69,7 +69,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import production_environment, serve, use_database  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    markdown_table,
+    production_environment,
+    serve,
+    use_database,
+)
 from benchmarks.web_data import is_loaded, load, server_settings, warm_database  # noqa: E402
 
 LUA_SCRIPT = Path(__file__).with_suffix(".lua")
@@ -302,17 +307,13 @@ def measure(arguments: argparse.Namespace) -> None:
     header = ("scenario", "connections", "offered", "late", "requests", "errors", "req/s")
     header += ("p50 ms", "p95 ms")
     header += ("p99 ms", "cache hits", "load 1m", "vs target")
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
     print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")
     print(f"PostgreSQL: {database_settings} (compare docker-compose.yml's db service)")
     print(f"load average before: {' '.join(f'{value:.2f}' for value in load_before)}")
     print(f"load average after:  {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for row in rows:
-        print("| " + " | ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)) + " |")
+    markdown_table(header, rows)
 
 
 def main() -> None:

@@ -5,26 +5,16 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.redirects import next_url
 from catalog.models import Song
 from playlists import exports, selectors, services
 from playlists.forms import TitleForm
 from playlists.models import Playlist
 
 PROPOSALS_SHOWN = 20
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """The `next` parameter if it is a URL on this site, else `default`."""
-    candidate = request.POST.get("next") or request.GET.get("next")
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
 
 
 def _own_playlist(request: HttpRequest, playlist_id: int) -> Playlist:
@@ -67,7 +57,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         current = selectors.draft(request.session)
         return render(request, "playlists/add.html", {"song": song, "draft": current})
-    back = _next_url(request, reverse("playlists:playlist"))
+    back = next_url(request, reverse("playlists:playlist"))
     if services.draft_add(session=request.session, song_key=song.key):
         messages.success(request, f"Added “{song.title}” to your playlist.")
     elif song.key in selectors.draft(request.session).keys:
@@ -82,7 +72,7 @@ def drop(request: HttpRequest, pk: int) -> HttpResponse:
     song = get_object_or_404(Song, pk=pk)
     if services.draft_drop(session=request.session, song_key=song.key):
         messages.success(request, f"Dropped “{song.title}” from your playlist.")
-    return HttpResponseRedirect(_next_url(request, reverse("playlists:playlist")))
+    return HttpResponseRedirect(next_url(request, reverse("playlists:playlist")))
 
 
 @require_POST
