@@ -1,9 +1,10 @@
 """Build time, memory and recall against input size: exact, MinHash, MLlib and a scipy bar.
 
 For each size, generated data (seed 1, 20 planted pairs) goes through the whole job (CSV to
-neighbours written) with each engine, and through `benchmarks.scipy_bar` (plain processes, no
-Spark). Ratios are against the bar measured in the same run. `--sweep` adds MinHash settings
-(b, r, cap) at one size: time against recall. Not collected by pytest.
+neighbours written) with each engine, and through `benchmarks.scipy_bar` (the strongest plain
+numpy and scipy script: one process per core, no Spark). Ratios are against the bar measured in
+the same run. `--sweep` adds MinHash settings (b, r, cap) at one size: time against recall. Not
+collected by pytest.
 
     python -m benchmarks.build_scaling --sizes 200000,1000000 --engines exact,minhash,mllib,scipy
     python -m benchmarks.build_scaling --sizes 3000000 --engines minhash --sweep
@@ -48,7 +49,8 @@ def scipy_bar(source: Path, output: Path, timeout: float) -> Run:
     lines = [line for line in out.splitlines() if line.startswith("SUMMARY ")]
     summary = json.loads(lines[-1].split(" ", 1)[1]) if lines else None
     if summary:
-        summary["recall_at_10"] = 1.0  # the same exact kernel: exact by construction
+        # Exact, with the exact engine's rows (tests/benchmarks/test_scipy_bar.py).
+        summary["recall_at_10"] = 1.0
     return Run(seconds, memory.stop(), summary, "" if summary else "failed")
 
 
