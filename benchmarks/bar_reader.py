@@ -61,18 +61,22 @@ def read_lines(path: Path) -> pa.ChunkedArray:
     return table.column("line")
 
 
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _utf8(chunk: pa.Array) -> pa.Array:
-    """`chunk` as strings, lines that are not UTF-8 dropped."""
+    """`chunk` as strings, lines that are not UTF-8 dropped (checked one by one only in a chunk
+    that holds one)."""
     try:
         return chunk.cast(pa.string())
     except pa.ArrowInvalid:
-        valid = []
-        for line in chunk.to_pylist():
-            try:
-                valid.append(line.decode("utf-8") is not None)
-            except UnicodeDecodeError:
-                valid.append(False)
-        return chunk.filter(pa.array(valid)).cast(pa.string())
+        valid = pa.array([_is_utf8(line) for line in chunk.to_pylist()], pa.bool_())
+        return chunk.filter(valid).cast(pa.string())
 
 
 def records(chunk: pa.Array) -> pa.Table:
