@@ -147,6 +147,8 @@ def build(
     work = np.add.reduceat(playlist_sizes[_X.indices], _X.indptr[:-1]) * (_DEGREES > 0)
     lap("matrix")
     output.mkdir(parents=True, exist_ok=True)
+    for stale in output.glob("part-*.parquet"):  # an earlier run's blocks may differ
+        stale.unlink()
     tasks = [(s, e, k, str(output)) for s, e in blocks(work, block_entries)]
     with multiprocessing.get_context("fork").Pool(processes, _keep_freed_memory) as pool:
         done = list(pool.imap_unordered(_block, tasks))
