@@ -12,6 +12,7 @@ from django.urls import reverse
 from catalog import selectors
 from catalog.models import Song
 from catalog.selectors import near_misses, song_suggestions
+from catalog.services import catalog_words_refresh
 from matching.names import match_key
 from tests.catalog.conftest import create_song
 
@@ -38,6 +39,7 @@ def catalogue(db) -> None:
         )
         for number in range(CATALOGUE_SIZE)
     )
+    catalog_words_refresh()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Song._meta.db_table}")
 
