@@ -199,9 +199,11 @@ def unknown_words(text: str) -> list[str]:
     if not words or connection.vendor != "postgresql":
         return []
     table = CatalogWord._meta.db_table
+    # Not EXISTS for the substrings: expecting to meet a match soon, the planner would rather
+    # scan the table for one, all of it when there is none.
     checks = ", ".join(
         f"CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE word LIKE %s) THEN false "
-        f"ELSE NOT EXISTS (SELECT 1 FROM {table} WHERE word LIKE %s) END"
+        f"ELSE (SELECT count(*) = 0 FROM {table} WHERE word LIKE %s) END"
         for _ in words
     )
     parameters = [pattern for word in words for pattern in (f"{_like(word)}%", f"%{_like(word)}%")]
