@@ -40,8 +40,8 @@ def search_paginator(
         if word_start_query(query):
             songs = within_popular_window(song_search(query=query, word_starts=True))
         return _paginator(songs, page_number), False
-    if free_text and unknown_words(query):
-        return _paginator(near_misses(query), page_number), True
+    if free_text and (unknown := unknown_words(query)):
+        return _paginator(near_misses(query, unknown=unknown), page_number), True
     if free_text and word_start_query(query):
         paginator = _paginator(song_search(query=query, word_starts=True), page_number)
         if paginator.count:

@@ -218,26 +218,33 @@ def _like(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def word_corrections(word: str, *, limit: int = NEAR_MISS_WORDS) -> list[str]:
-    """The catalogue words spelt closest to `word` (pg_trgm similarity over the word table, served
-    by its trigram index), most similar first, then the most common; only words the full-text
-    search can look up (letters and digits). PostgreSQL only."""
+def word_corrections(words: list[str], *, limit: int = NEAR_MISS_WORDS) -> dict[str, list[str]]:
+    """For each of `words`, the catalogue words spelt closest to it (pg_trgm similarity over the
+    word table, served by its trigram index), most similar first, then the most common; only
+    words the full-text search can look up (letters and digits). PostgreSQL only; one statement.
+    """
     table = CatalogWord._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    # `%` compares with pg_trgm.similarity_threshold, whose default is WORD_SIMILARITY_THRESHOLD:
+    # the index serves it, and the explicit comparison holds whatever the setting says.
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT set_config('pg_trgm.similarity_threshold', %s, true)",
-            [str(WORD_SIMILARITY_THRESHOLD)],
+            "SELECT typed, found FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL "
+            f"(SELECT word AS found FROM {table} WHERE word %% typed "
+            "AND similarity(word, typed) >= %s AND word ~ '^[[:alnum:]]+$' "
+            "ORDER BY similarity(word, typed) DESC, song_count DESC, word LIMIT %s) AS close",
+            [words, WORD_SIMILARITY_THRESHOLD, limit],
         )
-        cursor.execute(
-            f"SELECT word FROM {table} WHERE word %% %s "
-            "ORDER BY similarity(word, %s) DESC, song_count DESC, word LIMIT %s",
-            [word, word, limit * 2],
-        )
-        found = [row[0] for row in cursor.fetchall()]
-    return [found_word for found_word in found if _ALPHANUMERIC.fullmatch(found_word)][:limit]
+        rows = cursor.fetchall()
+    corrections: dict[str, list[str]] = {word: [] for word in words}
+    for typed, found in rows:
+        if _ALPHANUMERIC.fullmatch(found):
+            corrections[typed].append(found)
+    return corrections
 
 
-def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
+def near_misses(
+    text: str, *, limit: int = NEAR_MISS_LIMIT, unknown: list[str] | None = None
+) -> QuerySet[Song]:
     """Songs spelt close to `text` (typos, missing letters), most similar first (`similarity`).
 
     Each word no catalogue word contains (`unknown_words`) is replaced by its closest catalogue
@@ -245,19 +252,22 @@ def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
     one of them and with each other word are found through the full-text index; with no unknown
     word, songs with any of the words. At most NEAR_MISS_CANDIDATES of them, in the order the
     index finds them, are ranked by pg_trgm's word_similarity to `text`. PostgreSQL only; none
-    for a `text` without a word of NEAR_MISS_MIN_LENGTH letters.
+    for a `text` without a word of NEAR_MISS_MIN_LENGTH letters. `unknown`: `unknown_words(text)`
+    where the caller already has them.
     """
     key = match_key(text)
     words = list(dict.fromkeys(key.split()))
     longest = max((len(word) for word in words), default=0)
     if longest < NEAR_MISS_MIN_LENGTH or connection.vendor != "postgresql":
         return Song.objects.none()
-    unknown = set(unknown_words(key))
+    if unknown is None:
+        unknown = unknown_words(key)
+    corrections = word_corrections(unknown) if unknown else {}
     terms, checked = [], []
     for word in words:
-        if word in unknown:
-            if corrections := word_corrections(word):
-                terms.append("(" + " | ".join(f"'{fixed}':*" for fixed in corrections) + ")")
+        if word in corrections:
+            if corrections[word]:
+                terms.append("(" + " | ".join(f"'{fixed}':*" for fixed in corrections[word]) + ")")
         elif _ALPHANUMERIC.fullmatch(word) and len(word) >= INDEXED_PREFIX_LENGTH:
             terms.append(f"'{word}':*")
         else:
@@ -308,8 +318,8 @@ def song_suggestions(*, text: str, limit: int = 8) -> list[Song]:
     key = match_key(text)
     if len(key) < SUGGESTION_MIN_LENGTH:
         return []
-    if unknown_words(key):
-        return list(near_misses(key, limit=limit))
+    if unknown := unknown_words(key):
+        return list(near_misses(key, limit=limit, unknown=unknown))
     suggestions: list[Song] = []
     if word_start_query(key):
         words = catalogue_songs().filter(words_match(key))

@@ -171,10 +171,10 @@ def test_words_are_looked_up_through_the_word_tables_indexes(catalogue):
         cursor.execute("SET LOCAL enable_seqscan = off")
     with song_scans(CatalogWord._meta.db_table) as scans:
         assert unknown_words("hello zzyzx wor") == ["zzyzx"]
-        assert word_corrections("helo") == ["hello"]
+        assert word_corrections(["helo", "wrld"]) == {"helo": ["hello"], "wrld": ["world"]}
 
     assert scans
     assert "Seq Scan" not in {node for node, _ in scans}
-    # "hello" and "wor" are found by prefix, "zzyzx" in no posting list; "helo" has one
-    # correction among the few words sharing its trigrams.
+    # "hello" and "wor" are found by prefix, "zzyzx" in no posting list; "helo" and "wrld" have
+    # one correction each among the few words sharing their trigrams.
     assert rows_read(scans) <= 10
