@@ -2,6 +2,8 @@
 table rewritten from them."""
 
 import pyarrow as pa
+import pytest
+from django.db import transaction
 
 from catalog.models import WORD_MAX_LENGTH, CatalogWord, Song
 from catalog.services import SONG_COLUMNS, songs_upsert
@@ -68,3 +70,17 @@ def test_words_longer_than_the_column_are_cut(db):
     create_song("Artist", long_word)
 
     assert CatalogWord.objects.filter(word="x" * WORD_MAX_LENGTH).exists()
+
+
+def test_a_load_that_fails_leaves_the_previous_words(db):
+    kept = create_song("Simon & Garfunkel", "The Boxer", 10)
+    before = dict(CatalogWord.objects.values_list("word", "song_count"))
+    added = Song(key=42, artist="New", title="Song", artist_norm="new", title_norm="song")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        songs_upsert([batch(added)])
+        assert CatalogWord.objects.filter(word="new").exists()
+        raise RuntimeError("the neighbour rows failed to load")
+
+    assert dict(CatalogWord.objects.values_list("word", "song_count")) == before
+    assert "boxer" in before and Song.objects.get(pk=kept.pk).in_catalogue
