@@ -5,11 +5,12 @@
 
 Reads the database `benchmarks/web_load.py` loads (run that first), with the production settings,
 and calls Django's WSGI handler directly, one request at a time, no server and no network: the
-CPU and round trips of the site itself. Rows: a song page and a search page, each as a hit from
-Redis alone (SONGREC_PAGE_CACHE_LOCAL_PAGES=0), a hit from the process's own copy, and a miss
-(the page cache off: every request rendered). Each setup runs in a process of its own. Figures:
-microseconds per request, in all and of the web process's CPU (the rest waits on PostgreSQL or
-Redis).
+CPU and round trips of the site itself. Columns: a song page, a search page and a search with
+typos (near misses); rows: each as a hit from Redis alone (SONGREC_PAGE_CACHE_LOCAL_PAGES=0), a
+hit from the process's own copy, and a miss (the page cache off: every request rendered). Each
+setup runs in a process of its own. Figures: microseconds per request, in all and of the web
+process's CPU (the rest waits on PostgreSQL or Redis). `--database` reads another database of
+`web_data`'s songs (search_cost.py's `songrec_bench_cost`).
 """
 
 import argparse
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import redis
 
@@ -44,6 +45,7 @@ def environ(path: str, query: str) -> dict:
         "REQUEST_METHOD": "GET",
         "PATH_INFO": path,
         "QUERY_STRING": query,
+        "REMOTE_ADDR": "127.0.0.1",
         "SERVER_NAME": "127.0.0.1",
         "SERVER_PORT": "443",
         "HTTP_HOST": "127.0.0.1",
@@ -70,6 +72,12 @@ def measure_here(requests: int) -> dict[str, list[float]]:
     pages = {
         "song page": [(song.get_absolute_url(), "") for song in popular],
         "search": [("/search", f"q={song.title.split()[0]}") for song in popular],
+        # The title with the third letter of each word dropped (web_load's "search typo"): no
+        # song contains it, so the page lists near misses.
+        "search typo": [
+            ("/search", urlencode({"q": " ".join(w[:2] + w[3:] for w in song.title.split())}))
+            for song in popular
+        ],
     }
 
     def get(path: str, query: str) -> None:
@@ -111,9 +119,12 @@ def main() -> None:
                 child, env={**base, **settings}, check=True, capture_output=True, text=True
             ).stdout
             costs = json.loads(output.splitlines()[-1])
-            values = (value for kind in ("song page", "search") for value in costs[kind])
+            values = (
+                value for kind in ("song page", "search", "search typo") for value in costs[kind]
+            )
             rows.append([setup, *(f"{value:.0f}" for value in values)])
-    print(table(["setup", "song page µs", "of it CPU", "search µs", "of it CPU"], rows))
+    headers = ["setup", "song page µs", "of it CPU", "search µs", "of it CPU"]
+    print(table([*headers, "search typo µs", "of it CPU"], rows))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from django.db.models.functions import Concat
 
 from catalog.links import artist_url, song_url
 
+WORD_MAX_LENGTH = 200
+
 
 class Song(models.Model):
     """A song as the batch job keys it: normalised (artist, title).
@@ -40,3 +42,21 @@ class Song(models.Model):
 
     def get_artist_url(self) -> str:
         return artist_url(self.artist_norm)
+
+
+class CatalogWord(models.Model):
+    """A word of the current catalogue's normalised names (`Song.name_norm` split on spaces), with
+    how many songs in the catalogue have it: what tells a search that no song can match before it
+    reads any (`catalog.words`).
+
+    PostgreSQL only, rewritten from the songs by each build's load (`catalog.services`); words
+    longer than WORD_MAX_LENGTH are kept cut to that length (an index entry has a size limit).
+    """
+
+    # Django adds a varchar_pattern_ops index on PostgreSQL, which serves LIKE 'prefix%'; a
+    # trigram index (migration 0004) serves LIKE '%part%' and similarity.
+    word = models.CharField(max_length=WORD_MAX_LENGTH, primary_key=True)
+    song_count = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return self.word

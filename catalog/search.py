@@ -8,6 +8,7 @@ from catalog.selectors import (
     near_misses,
     song_search,
     substring_searchable,
+    unknown_words,
     within_popular_window,
     word_start_query,
 )
@@ -24,10 +25,11 @@ def search_paginator(
     """Pages of the songs matching the search, and whether they are near misses; page
     `page_number` is fetched with the count (`CappedPaginator.fetch`).
 
-    A free-text query is first matched at word starts (the selective full-text index), then
-    anywhere in the names, then, when no song contains the words, by the closest spellings; one
-    of words shorter than TRIGRAM_LENGTH only, at word starts among the most popular songs
-    (`within_popular_window`). The artist and track fields say which column to match:
+    A free-text query with a word no catalogue word contains (`unknown_words`) goes straight to
+    its closest spellings. Otherwise it is first matched at word starts (the selective full-text
+    index), then anywhere in the names, then, when no song contains the words, by the closest
+    spellings; one of words shorter than TRIGRAM_LENGTH only, at word starts among the most
+    popular songs (`within_popular_window`). The artist and track fields say which column to match:
     they get substring matching only. Call it inside `search_time_budget()`.
     """
     free_text = bool(query) and not (artist or track)
@@ -38,6 +40,8 @@ def search_paginator(
         if word_start_query(query):
             songs = within_popular_window(song_search(query=query, word_starts=True))
         return _paginator(songs, page_number), False
+    if free_text and (unknown := unknown_words(query)):
+        return _paginator(near_misses(query, unknown=unknown), page_number), True
     if free_text and word_start_query(query):
         paginator = _paginator(song_search(query=query, word_starts=True), page_number)
         if paginator.count:

@@ -8,16 +8,18 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Case, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
-from catalog.models import Song
+from catalog.models import CatalogWord, Song
 from matching.names import match_key
 
-# Near misses: songs whose name holds a stretch this similar to the query (pg_trgm's
-# word_similarity, 0 to 1), at most this many, best first.
-NEAR_MISS_THRESHOLD = 0.5
+# Near misses: at most this many, best first.
 NEAR_MISS_LIMIT = 100
-# Near misses are ranked among at most this many songs spelt close enough, in the order the
-# trigram index finds them: a short query is spelt close to tens of thousands of names, and
-# checking every one of them costs far more than the answer is worth.
+# A word no catalogue word contains is replaced by at most this many catalogue words spelt this
+# close (pg_trgm similarity, 0 to 1).
+NEAR_MISS_WORDS = 3
+WORD_SIMILARITY_THRESHOLD = 0.3
+# Near misses are ranked among at most this many songs with the corrected words, in the order the
+# full-text index finds them: corrected to common words, a query matches tens of thousands of
+# names, and ranking every one of them costs far more than the answer is worth.
 NEAR_MISS_CANDIDATES = 1000
 # Queries without a word this long get no near misses: the few trigrams of short words are
 # shared by a large share of the names.
@@ -35,6 +37,8 @@ INDEXED_PREFIX_LENGTH = 3
 # than that, however few songs match.
 FEW_MATCHES = 10_000
 POPULAR_WINDOW = 5_000
+# What the full-text search can look up as a word start.
+_ALPHANUMERIC = re.compile(r"[^\W_]+")
 
 
 def catalogue_songs() -> QuerySet[Song]:
@@ -182,31 +186,107 @@ def within_popular_window(songs: QuerySet[Song]) -> QuerySet[Song]:
     return songs.filter(pk__in=window)
 
 
-def near_misses(text: str, *, limit: int = NEAR_MISS_LIMIT) -> QuerySet[Song]:
-    """Songs spelt close to `text` (typos, missing letters), most similar first.
+def unknown_words(text: str) -> list[str]:
+    """The words of `text` that no catalogue word contains (`CatalogWord`): while there is one,
+    no song can match `text`, at word starts or anywhere, and a search can go straight to
+    `near_misses`.
 
-    PostgreSQL only (pg_trgm's `<%` operator, served by the trigram index on `name_norm`); on
-    other databases there are none, nor for a `text` without a word of NEAR_MISS_MIN_LENGTH
-    letters. The ranking reads at most NEAR_MISS_CANDIDATES songs that are spelt close enough.
+    Each word is looked up by prefix (the word table's pattern index), then, if no word starts
+    with it, inside words (its trigram index); words shorter than TRIGRAM_LENGTH are looked up by
+    prefix only and never counted unknown, nor are any on other databases than PostgreSQL.
+    One statement."""
+    words = [word for word in dict.fromkeys(match_key(text).split()) if len(word) >= TRIGRAM_LENGTH]
+    if not words or connection.vendor != "postgresql":
+        return []
+    table = CatalogWord._meta.db_table
+    # Not EXISTS for the substrings: expecting to meet a match soon, the planner would rather
+    # scan the table for one, all of it when there is none.
+    checks = ", ".join(
+        f"CASE WHEN EXISTS (SELECT 1 FROM {table} WHERE word LIKE %s) THEN false "
+        f"ELSE (SELECT count(*) = 0 FROM {table} WHERE word LIKE %s) END"
+        for _ in words
+    )
+    parameters = [pattern for word in words for pattern in (f"{_like(word)}%", f"%{_like(word)}%")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {checks}", parameters)
+        unknown = cursor.fetchone()
+    return [word for word, missing in zip(words, unknown, strict=True) if missing]
+
+
+def _like(word: str) -> str:
+    """`word` with LIKE's wildcards escaped."""
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def word_corrections(words: list[str], *, limit: int = NEAR_MISS_WORDS) -> dict[str, list[str]]:
+    """For each of `words`, the catalogue words spelt closest to it (pg_trgm similarity over the
+    word table, served by its trigram index), most similar first, then the most common; only
+    words the full-text search can look up (letters and digits). PostgreSQL only; one statement.
+    """
+    table = CatalogWord._meta.db_table
+    # `%` compares with pg_trgm.similarity_threshold, whose default is WORD_SIMILARITY_THRESHOLD:
+    # the index serves it, and the explicit comparison holds whatever the setting says.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT typed, found FROM unnest(%s::text[]) AS typed CROSS JOIN LATERAL "
+            f"(SELECT word AS found FROM {table} WHERE word %% typed "
+            "AND similarity(word, typed) >= %s AND word ~ '^[[:alnum:]]+$' "
+            "ORDER BY similarity(word, typed) DESC, song_count DESC, word LIMIT %s) AS close",
+            [words, WORD_SIMILARITY_THRESHOLD, limit],
+        )
+        rows = cursor.fetchall()
+    corrections: dict[str, list[str]] = {word: [] for word in words}
+    for typed, found in rows:
+        if _ALPHANUMERIC.fullmatch(found):
+            corrections[typed].append(found)
+    return corrections
+
+
+def near_misses(
+    text: str, *, limit: int = NEAR_MISS_LIMIT, unknown: list[str] | None = None
+) -> QuerySet[Song]:
+    """Songs spelt close to `text` (typos, missing letters), most similar first (`similarity`).
+
+    Each word no catalogue word contains (`unknown_words`) is replaced by its closest catalogue
+    words (`word_corrections`; dropped when there are none), and songs with a word starting with
+    one of them and with each other word are found through the full-text index; with no unknown
+    word, songs with any of the words. At most NEAR_MISS_CANDIDATES of them, in the order the
+    index finds them, are ranked by pg_trgm's word_similarity to `text`. PostgreSQL only; none
+    for a `text` without a word of NEAR_MISS_MIN_LENGTH letters. `unknown`: `unknown_words(text)`
+    where the caller already has them.
     """
     key = match_key(text)
-    longest = max((len(word) for word in key.split()), default=0)
+    words = list(dict.fromkeys(key.split()))
+    longest = max((len(word) for word in words), default=0)
     if longest < NEAR_MISS_MIN_LENGTH or connection.vendor != "postgresql":
         return Song.objects.none()
+    if unknown is None:
+        unknown = unknown_words(key)
+    corrections = word_corrections(unknown) if unknown else {}
+    terms, checked = [], []
+    for word in words:
+        if word in corrections:
+            if corrections[word]:
+                terms.append("(" + " | ".join(f"'{fixed}':*" for fixed in corrections[word]) + ")")
+        elif _ALPHANUMERIC.fullmatch(word) and len(word) >= INDEXED_PREFIX_LENGTH:
+            terms.append(f"'{word}':*")
+        else:
+            checked.append(f"% {_like(word)}%")
+    if not terms:
+        return Song.objects.none()
+    tsquery = (" & " if unknown else " | ").join(terms)
+    conditions = " AND (' ' || name_norm) LIKE %s" * len(checked) if unknown else ""
     table = Song._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)",
-            [str(NEAR_MISS_THRESHOLD)],
-        )
         # Estimating tens of thousands of matches, the planner would rather scan the table until
-        # it meets NEAR_MISS_CANDIDATES of them: all of it when few songs are spelt that close.
+        # it meets NEAR_MISS_CANDIDATES of them: all of it when few songs match.
         cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
         cursor.execute(
             f"SELECT id FROM (SELECT id, name_norm, playlist_count FROM {table} "
-            "WHERE in_catalogue AND %s <%% name_norm LIMIT %s) AS close "
+            "WHERE in_catalogue AND to_tsvector('simple', name_norm) @@ to_tsquery('simple', %s)"
+            f"{conditions} LIMIT %s) AS close "
             "ORDER BY word_similarity(%s, name_norm) DESC, playlist_count DESC, id LIMIT %s",
-            [key, NEAR_MISS_CANDIDATES, key, limit],
+            [tsquery, *(checked if unknown else []), NEAR_MISS_CANDIDATES, key, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
         # Inside a search's time budget, the transaction goes on.
@@ -233,10 +313,13 @@ def song_suggestions(*, text: str, limit: int = 8) -> list[Song]:
     Each step reads a bounded number of rows: words of one or two letters alone are looked up
     among the POPULAR_WINDOW most popular songs only (they start a large share of the names, or
     none at all, and "qx" must not read them all to find out); substrings need a word of
-    TRIGRAM_LENGTH letters, near misses NEAR_MISS_MIN_LENGTH."""
+    TRIGRAM_LENGTH letters, near misses NEAR_MISS_MIN_LENGTH. A word no catalogue word contains
+    (`unknown_words`) skips to the near misses."""
     key = match_key(text)
     if len(key) < SUGGESTION_MIN_LENGTH:
         return []
+    if unknown := unknown_words(key):
+        return list(near_misses(key, limit=limit, unknown=unknown))
     suggestions: list[Song] = []
     if word_start_query(key):
         words = catalogue_songs().filter(words_match(key))

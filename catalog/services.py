@@ -6,7 +6,7 @@ import pyarrow as pa
 from django.db import connection
 
 from catalog.bulk import bulk_load
-from catalog.models import Song
+from catalog.models import WORD_MAX_LENGTH, CatalogWord, Song
 
 # The columns a build's songs arrive with, the key first.
 SONG_COLUMNS = ("key", "artist", "title", "artist_norm", "title_norm", "playlist_count")
@@ -41,4 +41,38 @@ def songs_upsert(batches: Iterable[pa.RecordBatch]) -> int:
             f"AND NOT EXISTS (SELECT 1 FROM {temporary} i WHERE i.key = {song_table}.key)"
         )
         cursor.execute(f"DROP TABLE {temporary}")
+    catalog_words_refresh()
     return loaded
+
+
+def catalog_words_refresh() -> None:
+    """Make the word table (`CatalogWord`) hold the words of the songs in the catalogue, each
+    with its song count: computed from `Song` in SQL, then only the rows that changed written,
+    so that its indexes see little churn from one build to the next and searches meanwhile read
+    the previous words. PostgreSQL only (elsewhere the table stays empty and searches do without
+    it). Run it inside the transaction that changed the songs."""
+    if connection.vendor != "postgresql":
+        return
+    song_table, word_table = Song._meta.db_table, CatalogWord._meta.db_table
+    incoming = "incoming_word"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {incoming}")
+        # A word twice in one name counts its song once.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {incoming} AS SELECT word, count(*) AS song_count "
+            f"FROM {song_table} CROSS JOIN LATERAL (SELECT DISTINCT left(part, %s) AS word "
+            "FROM unnest(string_to_array(name_norm, ' ')) AS part WHERE part <> '') AS words "
+            "WHERE in_catalogue GROUP BY word",
+            [WORD_MAX_LENGTH],
+        )
+        cursor.execute(
+            f"DELETE FROM {word_table} AS known WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {incoming} WHERE {incoming}.word = known.word)"
+        )
+        cursor.execute(
+            f"INSERT INTO {word_table} (word, song_count) SELECT word, song_count FROM {incoming} "
+            f"ON CONFLICT (word) DO UPDATE SET song_count = excluded.song_count "
+            f"WHERE {word_table}.song_count <> excluded.song_count"
+        )
+        cursor.execute(f"DROP TABLE {incoming}")
+        cursor.execute(f"ANALYZE {word_table}")

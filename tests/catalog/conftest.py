@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from catalog.models import Song
+from catalog.services import catalog_words_refresh
 from matching.names import match_key
 
 SCRIPT_TAG = "<script>alert(1)</script>"
@@ -13,9 +14,10 @@ ESCAPED_SCRIPT_TAG = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def create_song(artist: str, title: str, playlist_count: int = 1, **fields: Any) -> Song:
-    """A song keyed and normalised the way the batch job stores it."""
+    """A song keyed and normalised the way the batch job stores it, its words in the word table
+    as a build's load would leave them."""
     artist_norm, title_norm = match_key(artist), match_key(title)
-    return Song.objects.create(
+    song = Song.objects.create(
         key=zlib.crc32(f"{artist_norm}\x1f{title_norm}".encode()),
         artist=artist,
         title=title,
@@ -24,6 +26,8 @@ def create_song(artist: str, title: str, playlist_count: int = 1, **fields: Any)
         playlist_count=playlist_count,
         **fields,
     )
+    catalog_words_refresh()
+    return song
 
 
 @pytest.fixture

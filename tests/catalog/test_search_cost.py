@@ -10,8 +10,9 @@ from django.db import connection
 from django.urls import reverse
 
 from catalog import selectors
-from catalog.models import Song
-from catalog.selectors import near_misses, song_suggestions
+from catalog.models import CatalogWord, Song
+from catalog.selectors import near_misses, song_suggestions, unknown_words, word_corrections
+from catalog.services import catalog_words_refresh
 from matching.names import match_key
 from tests.catalog.conftest import create_song
 
@@ -38,33 +39,35 @@ def catalogue(db) -> None:
         )
         for number in range(CATALOGUE_SIZE)
     )
+    catalog_words_refresh()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Song._meta.db_table}")
 
 
-def scanned(plan: dict) -> Iterator[tuple[str, int]]:
-    """(node type, rows read) of each scan of the song table in an EXPLAIN (FORMAT JSON) plan:
-    the rows it returned and those its filters removed, over all its loops."""
-    if plan["Node Type"] in SCANS and plan.get("Relation Name") == Song._meta.db_table:
+def scanned(plan: dict, table: str) -> Iterator[tuple[str, int]]:
+    """(node type, rows read) of each scan of `table` in an EXPLAIN (FORMAT JSON) plan: the rows
+    it returned and those its filters removed, over all its loops."""
+    if plan["Node Type"] in SCANS and plan.get("Relation Name") == table:
         rows = plan["Actual Rows"] + plan.get("Rows Removed by Filter", 0)
         rows += plan.get("Rows Removed by Index Recheck", 0)
         yield plan["Node Type"], rows * plan["Actual Loops"]
     for child in plan.get("Plans", []):
-        yield from scanned(child)
+        yield from scanned(child, table)
 
 
 @contextmanager
-def song_scans() -> Iterator[list[tuple[str, int]]]:
-    """The scans of the song table of every SELECT run inside, as PostgreSQL ran them."""
+def song_scans(table: str = Song._meta.db_table) -> Iterator[list[tuple[str, int]]]:
+    """The scans of the song table (or `table`) of every SELECT run inside, as PostgreSQL ran
+    them."""
     scans: list[tuple[str, int]] = []
 
     def explain(execute, sql, parameters, many, context):
-        if sql.lstrip().upper().startswith("SELECT") and Song._meta.db_table in sql:
+        if sql.lstrip().upper().startswith("SELECT") and table in sql:
             cursor = context["cursor"]
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)
             (document,) = cursor.fetchone()
             plan = document if isinstance(document, list) else json.loads(document)
-            scans.extend(scanned(plan[0]["Plan"]))
+            scans.extend(scanned(plan[0]["Plan"], table))
         return execute(sql, parameters, many, context)
 
     with connection.execute_wrapper(explain):
@@ -149,3 +152,29 @@ def test_a_search_for_short_words_ranks_the_most_popular_songs_only(client, song
 
     assert [song["title"] for song in found["results"]] == ["Say Hello"]
     assert found["near_miss"] is False
+
+
+@pytest.mark.parametrize("view", ["api:search", "api:autocomplete"])
+def test_a_word_no_song_has_reads_no_song(client, catalogue, view):
+    # Before the word table: word starts, then substrings, then near misses, each over the songs.
+    with song_scans() as scans:
+        response = client.get(reverse(view), {"q": "zzyzx qwvp"})
+
+    assert response.json()["results"] == []
+    assert scans == []
+
+
+def test_words_are_looked_up_through_the_word_tables_indexes(catalogue):
+    # With a few thousand words the planner may as well read them all; with a catalogue's
+    # hundreds of thousands it takes the indexes.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with song_scans(CatalogWord._meta.db_table) as scans:
+        assert unknown_words("hello zzyzx wor") == ["zzyzx"]
+        assert word_corrections(["helo", "wrld"]) == {"helo": ["hello"], "wrld": ["world"]}
+
+    assert scans
+    assert "Seq Scan" not in {node for node, _ in scans}
+    # "hello" and "wor" are found by prefix, "zzyzx" in no posting list; "helo" and "wrld" have
+    # one correction each among the few words sharing their trigrams.
+    assert rows_read(scans) <= 10

@@ -125,6 +125,7 @@ def test_search_matches_inside_words(songs):
         ("adelle hello", "adele_hello"),
         ("simon and garfunkle boxer", "boxer"),
         ("the sound of silense", "silence"),
+        ("simin garfunkle", "silence"),
     ],
 )
 def test_near_misses_put_the_closest_spelling_first(songs, text, expected):
@@ -198,3 +199,9 @@ def test_word_start_search_is_served_by_the_full_text_index(songs):
 )
 def test_word_start_query(db, text, expected):
     assert word_start_query(text) == expected
+
+
+def test_near_misses_of_known_words_no_song_has_together_have_some_of_them(songs):
+    assert list(song_search(query="adele boxer")) == []
+
+    assert set(near_misses("adele boxer")) == {songs["adele_hello"], songs["boxer"]}

@@ -299,7 +299,7 @@ def test_search_and_artist_pages_query_a_fixed_number_of_times(
     client, prolific_songs, django_assert_max_num_queries
 ):
     # Budget: statement_timeout set in a savepoint and put back (tests/catalog/test_budget.py).
-    with django_assert_max_num_queries(6):  # the build, budget (4), count with one page
+    with django_assert_max_num_queries(7):  # the build, budget (4), words known, count, page
         client.get(SEARCH_URL, {"q": "prolific"})
     with django_assert_max_num_queries(3):  # best-known spelling, count, page
         client.get(prolific_songs[0].get_artist_url())
@@ -330,7 +330,7 @@ def test_artist_and_track_fields_get_no_near_misses(client, songs):
 
 
 def test_autocomplete_endpoint(client, songs, django_assert_num_queries):
-    with django_assert_num_queries(6):  # the active build's id, budget (4, as above), songs
+    with django_assert_num_queries(7):  # the active build id, budget (4), words known, songs
         response = client.get(AUTOCOMPLETE_URL, {"q": "Simon & Garf"})
 
     assert response.status_code == 200
