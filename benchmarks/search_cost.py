@@ -37,9 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
 
-from benchmarks.common import NO_RATE_LIMITS, markdown_table, serve
-
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script (and by itself, in the process timing each checkout's SQL): the helpers come
+# from this checkout; the site's apps from the checkout under test (`main`).
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import NO_RATE_LIMITS, markdown_table, serve  # noqa: E402
+
 DEFAULT_CACHE_URL = "redis://localhost:6379/12"
 # (case, view, text); "{typo}" is a song's title with a letter dropped from each word, a song of
 # its own for each request (as web_load.py's "search typo").
