@@ -54,16 +54,24 @@ class SearchParameters(Schema):
         return self
 
 
-class SearchResult(Schema):
+class SongBrief(Schema):
+    """A song as every answer names it (other apps' schemas build on it)."""
+
     id: int
     artist: str
     title: str
-    playlist_count: int = Field(description="Playlists the song is in: its popularity.")
+
+
+class SongLink(SongBrief):
     url: str = Field(description="The song's page, with its recommendations.")
 
     @staticmethod
     def resolve_url(song: Song) -> str:
         return song.get_absolute_url()
+
+
+class SearchResult(SongLink):
+    playlist_count: int = Field(description="Playlists the song is in: its popularity.")
 
 
 class SearchPage(Schema):
@@ -78,20 +86,9 @@ class SearchPage(Schema):
     results: list[SearchResult] = Field(description="Best match first, then most popular.")
 
 
-class Suggestion(Schema):
-    id: int
-    artist: str
-    title: str
-    url: str = Field(description="The song's page.")
-
-    @staticmethod
-    def resolve_url(song: Song) -> str:
-        return song.get_absolute_url()
-
-
 class Suggestions(Schema):
     query: str
-    results: list[Suggestion]
+    results: list[SongLink]
 
 
 def _page_url(request: HttpRequest, number: int | None) -> str | None:

@@ -8,7 +8,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 
-from catalog.api import ApiError
+from catalog.api import ApiError, SongBrief
 from playlists import selectors
 from playlists.selectors import MAX_SONGS
 
@@ -44,12 +44,6 @@ class PlaylistParameters(Schema):
     def ids(self) -> tuple[int, ...]:
         """The song ids in their order, repeats dropped."""
         return tuple(dict.fromkeys(int(part) for part in self.songs.split(",")))
-
-
-class SongBrief(Schema):
-    id: int
-    artist: str
-    title: str
 
 
 class Proposal(SongBrief):

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
-from catalog.api import ApiError
+from catalog.api import ApiError, SongBrief
 from catalog.models import Song
 from recommendations.models import Neighbour
 from recommendations.selectors import recommendations_for_song
@@ -16,10 +16,7 @@ from recommendations.views import RECOMMENDATIONS_SHOWN
 router = Router(tags=["recommendations"])
 
 
-class SongSummary(Schema):
-    id: int
-    artist: str
-    title: str
+class SongSummary(SongBrief):
     playlist_count: int = Field(description="Playlists the song is in: its popularity.")
 
 

@@ -46,16 +46,11 @@ def parse_rate(rate: str) -> tuple[int, int] | None:
 
 
 def client_key(address: str) -> str:
-    """Whom `address` (REMOTE_ADDR) counts as: itself, or its /64 network for IPv6."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
+    """Whom `address` counts as: itself, or its /64 network for IPv6. REMOTE_ADDR is a valid,
+    normalised address by now (songrec_site.client_address: IPv4-mapped ones are IPv4)."""
+    if ipaddress.ip_address(address).version == 4:
         return address
-    if parsed.version == 4:
-        return str(parsed)
-    if parsed.ipv4_mapped is not None:
-        return str(parsed.ipv4_mapped)
-    return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(ipaddress.ip_network(f"{address}/64", strict=False))
 
 
 def too_many_requests(request: HttpRequest, retry_after: int) -> HttpResponse:
