@@ -112,3 +112,20 @@ def collect_policy_violations(page: Page) -> list[str]:
         "))"
     )
     return violations
+
+
+def logged_in_page(browser: Browser, live_server, user, width: int, height: int = 800) -> Page:
+    """A page of `browser` on the live server, `width` wide, holding the session of `user`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page

@@ -3,26 +3,16 @@ page reads as a report, a failed build's reason first."""
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from tests.browser import DESKTOP_WIDTH, screenshot
+from tests.browser import DESKTOP_WIDTH, logged_in_page, screenshot
 
 
 @pytest.fixture
 def admin_page(report_builds, browser, live_server) -> Page:
     """A page of a browser logged in as a superuser, 1280 px wide."""
-    client = Client()
-    client.force_login(User.objects.create_superuser("root", "root@example.com", "x"))
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": DESKTOP_WIDTH, "height": 900}
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
+    root = User.objects.create_superuser("root", "root@example.com", "x")
+    return logged_in_page(browser, live_server, root, DESKTOP_WIDTH, height=900)
 
 
 @pytest.mark.django_db(transaction=True)

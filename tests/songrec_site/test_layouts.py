@@ -8,13 +8,18 @@ from pprint import pformat
 
 import pytest
 from django.contrib.auth.models import User
-from django.test import Client
-from playwright.sync_api import Page
 
 from accounts import services as account_services
 from catalog.models import Song
 from recommendations.models import Build, Neighbour
-from tests.browser import DESKTOP_WIDTH, PHONE_WIDTH, narrow_names, page_scroll_width, screenshot
+from tests.browser import (
+    DESKTOP_WIDTH,
+    PHONE_WIDTH,
+    logged_in_page,
+    narrow_names,
+    page_scroll_width,
+    screenshot,
+)
 from tests.catalog.conftest import create_song
 from tests.recommendations.conftest import store_neighbours
 
@@ -70,21 +75,6 @@ def pages(songs: list[Song]) -> dict[str, tuple[str, bool]]:
         "history": ("/history/", True),
         "for-you": ("/for-you/", True),
     }
-
-
-def logged_in_page(browser, live_server, user: User, width: int) -> Page:
-    """A page whose browser holds the session of `user`."""
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 800}
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def layout_problems(site: dict, browser, live_server, width: int) -> dict[str, dict]:
