@@ -1,4 +1,5 @@
-"""Checks on two builds' outputs of one file: planted pairs and coverage against exact.
+"""Checks on two builds' outputs of one file: planted pairs, coverage against exact, and recall
+against an independent reference (the scipy bar's output).
 
 Planted pairs ("Twin A NNN" / "Twin B NNN", always together) must be each other's rank-1
 neighbour with similarity 1.0. Coverage: the exact build lists min(K, co-occurring songs)
@@ -11,6 +12,7 @@ neighbours for every song by construction, so a build covers a song when it list
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from benchmarks.measure import table
@@ -43,6 +45,49 @@ def coverage(exact: Path, other: Path) -> tuple[int, int]:
     listed = pd.read_parquet(other / "neighbours", columns=["song_key"]).value_counts()
     listed = listed.reindex(expected.index, fill_value=0)
     return int((listed.to_numpy() >= expected.to_numpy()).sum()), int(expected.size)
+
+
+def _neighbour_rows(directory: Path) -> pd.DataFrame:
+    """A build's neighbour rows: `<directory>/neighbours` (the job) or `<directory>` itself (the
+    bar writes its blocks' Parquet files there)."""
+    rows = directory / "neighbours"
+    return pd.read_parquet(rows if rows.is_dir() else directory)
+
+
+def recall_against(
+    reference: Path, other: Path, *, songs: int = 500, at: int = 10, seed: int = 1
+) -> float:
+    """Recall@`at` of `other`'s lists against `reference`'s (exact) on `songs` songs drawn from
+    the reference: the share of each reference top-`at` that `other`'s top-`at` holds, ties
+    counted as hits (a neighbour `other` lists whose similarity in the reference reaches the
+    `at`-th best; one the reference does not list counts when the reference's last listed
+    similarity ties with its `at`-th, at `other`'s similarity). Averaged over songs."""
+    truth = _neighbour_rows(reference)
+    found = _neighbour_rows(other)
+    keys = np.sort(truth["song_key"].unique())
+    chosen = np.random.default_rng(seed).choice(keys, size=min(songs, keys.size), replace=False)
+    truth = truth[truth["song_key"].isin(chosen)]
+    found = found[found["song_key"].isin(chosen) & (found["rank"] <= at)]
+    listed_by_song = {key: rows for key, rows in found.groupby("song_key")}
+    recalls = []
+    for key, rows in truth.groupby("song_key"):
+        rows = rows.sort_values("rank")
+        best = rows[rows["rank"] <= at]
+        cut, last = best["similarity"].min(), rows["similarity"].iloc[-1]
+        reference_similarity = dict(zip(rows["neighbour_key"], rows["similarity"], strict=True))
+        hits = 0
+        listed = listed_by_song.get(key)
+        for neighbour, similarity in (
+            zip(listed["neighbour_key"], listed["similarity"], strict=True)
+            if listed is not None
+            else []
+        ):
+            if neighbour in reference_similarity:
+                hits += reference_similarity[neighbour] >= cut
+            else:
+                hits += last == cut and similarity == cut
+        recalls.append(min(hits, len(best)) / len(best))
+    return float(np.mean(recalls))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,42 +14,8 @@ import numpy as np
 
 from spark.matrix import Neighbours, SongMatrix
 
-# Similarities are first ranked coarsely by the top bits of their float32 form (exponent and four
-# mantissa bits: 16 buckets per octave); only entries in or above each row's K-th bucket are then
-# sorted exactly. Linear time instead of sorting every co-occurring pair.
-_BUCKET_SHIFT = 19
-_BUCKETS = 512
-_TOP_BUCKET = np.float32(1.0).view(np.int32) >> _BUCKET_SHIFT
 # Songs per column slice in `exact_top_k`: its accumulator (4 bytes a song) stays in the CPU cache.
 _COLUMN_SLICE = 131_072
-
-
-def select_top_k(
-    row: np.ndarray, column: np.ndarray, numerator: np.ndarray, denominator: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per row, the k entries with the largest numerator / denominator, ties to smaller columns.
-
-    `row` holds small non-negative ints (entries need not be sorted). Returns the positions of
-    the chosen entries, their exact float64 similarity and their rank (1 = best), ordered by row
-    then rank.
-    """
-    if row.size == 0:
-        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=np.int32)
-    rough = (numerator.astype(np.float32) / denominator.astype(np.float32)).view(np.int32)
-    bucket = np.clip((rough >> _BUCKET_SHIFT) - (_TOP_BUCKET - _BUCKETS + 1), 0, _BUCKETS - 1)
-    n_rows = int(row.max()) + 1
-    counts = np.bincount(row.astype(np.int64) * _BUCKETS + bucket, minlength=n_rows * _BUCKETS)
-    at_or_above = np.cumsum(counts.reshape(n_rows, _BUCKETS)[:, ::-1], axis=1)
-    # Each row's lowest bucket still needed: the one holding its k-th best entry (0 if fewer).
-    needed = _BUCKETS - 1 - np.minimum(np.argmax(at_or_above >= k, axis=1), _BUCKETS - 1)
-    needed[at_or_above[:, -1] < k] = 0
-    kept = np.flatnonzero(bucket >= needed[row])
-    similarity = numerator[kept].astype(np.float64) / denominator[kept].astype(np.float64)
-    order = np.lexsort((column[kept], -similarity, row[kept]))
-    kept, similarity, kept_rows = kept[order], similarity[order], row[kept][order]
-    rank = np.arange(kept.size) - np.repeat(*run_starts(kept_rows)) + 1
-    best = rank <= k
-    return kept[best], similarity[best], rank[best].astype(np.int32)
 
 
 @numba.njit(nogil=True, cache=True)
@@ -57,45 +23,61 @@ def ranks_above(shared: int, union: int, song: int, other_shared: int, other_uni
             other: int) -> bool:  # fmt: skip
     """(shared / union, song) ranks above (other_shared / other_union, other): higher Jaccard,
     ties to the smaller index. Compared as fractions, exactly."""
-    left, right = shared * other_union, other_shared * union
+    left, right = np.int64(shared) * other_union, np.int64(other_shared) * union
     return left > right or (left == right and song < other)
+
+
+# A ranked list is k slots of (neighbour, shared, union) in one int32 row of `lists`: checking a
+# candidate against a list's k-th reads one cache line, where three arrays would read three.
+NEIGHBOUR, SHARED, UNION = 0, 1, 2
 
 
 @numba.njit(nogil=True, cache=True)
 def offer(
-    row: int, other: int, common: int, total: int,
-    found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
+    row: int, other: int, common: int, total: int, found: np.ndarray, lists: np.ndarray,
     repeats: bool,
 ) -> None:  # fmt: skip
     """Put `other` (|∩| = common, |∪| = total) in ranked list `row` if it ranks among its k
-    best (and, when the caller may offer it again, `repeats`, is not there yet). A list is
-    `found[row]` entries of `neighbour`, `shared` and `union` (k columns), best first."""
-    k = neighbour.shape[1]
+    best (and, when the caller may offer it again, `repeats`, is not there yet). A list is the
+    first `found[row]` slots of `lists[row]` (k × (NEIGHBOUR, SHARED, UNION)), best first."""
+    k = lists.shape[1]
     size = found[row]
     if size == k and not ranks_above(
-        common, total, other, shared[row, k - 1], union[row, k - 1], neighbour[row, k - 1]
-    ):
+        common, total, other,
+        lists[row, k - 1, SHARED], lists[row, k - 1, UNION], lists[row, k - 1, NEIGHBOUR],
+    ):  # fmt: skip
         return
     if repeats:
         for slot in range(size):
-            if neighbour[row, slot] == other:
+            if lists[row, slot, NEIGHBOUR] == other:
                 return
     slot = min(size, k - 1)
     while slot > 0 and ranks_above(
-        common, total, other, shared[row, slot - 1], union[row, slot - 1], neighbour[row, slot - 1]
-    ):
-        neighbour[row, slot] = neighbour[row, slot - 1]
-        shared[row, slot] = shared[row, slot - 1]
-        union[row, slot] = union[row, slot - 1]
+        common, total, other,
+        lists[row, slot - 1, SHARED], lists[row, slot - 1, UNION], lists[row, slot - 1, NEIGHBOUR],
+    ):  # fmt: skip
+        for field in range(3):
+            lists[row, slot, field] = lists[row, slot - 1, field]
         slot -= 1
-    neighbour[row, slot], shared[row, slot], union[row, slot] = other, common, total
+    lists[row, slot, NEIGHBOUR], lists[row, slot, SHARED] = other, common
+    lists[row, slot, UNION] = total
     found[row] = min(size + 1, k)
 
 
-def listed(found: np.ndarray, *columns: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The filled slots of ranked lists (see `offer`), flattened row by row, best first."""
-    filled = np.arange(columns[0].shape[1])[None, :] < found[:, None]
-    return tuple(column[filled] for column in columns)
+def ranked_lists(rows: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Empty ranked lists for `offer`: the counts and the slots."""
+    return np.zeros(rows, np.int32), np.empty((rows, k, 3), np.int32)
+
+
+def listed(found: np.ndarray, lists: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The filled slots of ranked lists (see `offer`), flattened row by row, best first: row
+    index, neighbour, shared, union (int64) and rank (1 = best)."""
+    k = lists.shape[1]
+    filled = np.arange(k)[None, :] < found[:, None]
+    rows = np.repeat(np.arange(found.size), found)
+    ranks = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), filled.shape)[filled]
+    columns = (lists[:, :, field][filled].astype(np.int64) for field in (NEIGHBOUR, SHARED, UNION))
+    return rows, *columns, ranks
 
 
 @numba.njit(nogil=True, cache=True)
@@ -121,7 +103,7 @@ def _top_k_rows(
     degrees: np.ndarray,
     songs: np.ndarray,
     k: int,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray]:
     """Per song of `songs`, its k best by Jaccard: one row of A · Aᵀ at a time, counted in a
     dense accumulator (Gustavson's method) and ranked as it is read, so no product is stored.
 
@@ -132,14 +114,12 @@ def _top_k_rows(
     Once a row has k entries, its k-th bounds the rest: J(a, b) ≤ min(deg a, deg b) /
     max(deg a, deg b), so members whose playlist count puts that bound below the k-th are
     skipped unread (length filtering, as in all-pairs similarity search).
-    Returns row counts and, k slots per song, neighbour index, intersection and union.
+    Returns row counts and ranked lists (`offer`).
     """
     counts = np.zeros(width, np.int32)
     touched = np.empty(width, np.int32)
     found = np.zeros(songs.size, np.int64)
-    neighbour = np.empty((songs.size, k), np.int64)
-    shared = np.empty((songs.size, k), np.int64)
-    union = np.empty((songs.size, k), np.int64)
+    lists = np.empty((songs.size, k, 3), np.int32)
     for part in range(column_cuts.shape[1] - 1):
         first = part * width
         for row in range(songs.size):
@@ -147,7 +127,8 @@ def _top_k_rows(
             degree = degrees[song]
             fewest, most = 0, np.iinfo(np.int64).max
             if found[row] == k:
-                least_shared, least_union = shared[row, k - 1], union[row, k - 1]
+                least_shared = np.int64(lists[row, k - 1, SHARED])
+                least_union = np.int64(lists[row, k - 1, UNION])
                 # deg b ≥ ⌈shared·deg a / union⌉ and deg b ≤ ⌊deg a·union / shared⌋
                 fewest = (least_shared * degree + least_union - 1) // least_union
                 most = degree * least_union // least_shared
@@ -178,13 +159,13 @@ def _top_k_rows(
                     common,
                     total,
                     other,
-                    shared[row, k - 1],
-                    union[row, k - 1],
-                    neighbour[row, k - 1],
+                    lists[row, k - 1, SHARED],
+                    lists[row, k - 1, UNION],
+                    lists[row, k - 1, NEIGHBOUR],
                 ):
                     continue
-                offer(row, other, common, total, found, neighbour, shared, union, False)
-    return found, neighbour, shared, union
+                offer(row, other, common, total, found, lists, False)
+    return found, lists
 
 
 def exact_top_k(
@@ -200,13 +181,12 @@ def exact_top_k(
     if songs.size == 0 or k < 1:
         return Neighbours.empty()
     members, member_degrees = matrix.members_by_degree(column_slice)
-    found, neighbour, shared, union = _top_k_rows(
+    found, lists = _top_k_rows(
         matrix.indptr, matrix.indices, members, member_degrees, matrix.column_cuts(column_slice),
         column_slice, matrix.degrees.astype(np.int64), songs, k,
     )  # fmt: skip
-    ranks = np.broadcast_to(np.arange(1, k + 1, dtype=np.int32), neighbour.shape)
-    neighbour, shared, union, rank = listed(found, neighbour, shared, union, ranks)
-    return Neighbours(np.repeat(songs, found), neighbour, shared / union, rank)
+    rows, neighbour, shared, union, rank = listed(found, lists)
+    return Neighbours(songs[rows], neighbour, shared / union, rank)
 
 
 def run_starts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

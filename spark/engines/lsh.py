@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from spark.engines.kernel import exact_top_k, listed, offer, run_starts, select_top_k
+from spark.engines.kernel import exact_top_k, listed, offer, ranked_lists, run_starts
 from spark.matrix import Neighbours, SongMatrix
 
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -128,31 +128,19 @@ class BandStats:
 
 
 @numba.njit(nogil=True, cache=True)
-def _shared(indptr: np.ndarray, indices: np.ndarray, a: int, b: int) -> int:
-    """|playlists(a) ∩ playlists(b)|, merging the two sorted rows."""
-    x, x_end, y, y_end = indptr[a], indptr[a + 1], indptr[b], indptr[b + 1]
-    common = 0
-    while x < x_end and y < y_end:
-        if indices[x] == indices[y]:
-            common += 1
-            x += 1
-            y += 1
-        elif indices[x] < indices[y]:
-            x += 1
-        else:
-            y += 1
-    return common
-
-
-@numba.njit(nogil=True, cache=True)
 def _window_pairs(
-    songs: np.ndarray, keys: np.ndarray, cap: int,
-    indptr: np.ndarray, indices: np.ndarray, degrees: np.ndarray, position: np.ndarray,
-    found: np.ndarray, neighbour: np.ndarray, shared: np.ndarray, union: np.ndarray,
+    songs: np.ndarray, rows: np.ndarray, degrees: np.ndarray, keys: np.ndarray, cap: int,
+    indptr: np.ndarray, indices: np.ndarray, marks: np.ndarray, stamp: np.ndarray,
+    found: np.ndarray, lists: np.ndarray,
 ) -> tuple[int, int, int, int, int]:  # fmt: skip
-    """One band: `songs` sorted by bucket `keys` (then order). Each song meets the next cap − 1
-    songs of its bucket; pairs sharing a playlist are offered to both songs' ranked lists
-    (rows `position[song]`). Returns buckets, largest, capped, candidate and verified pairs."""
+    """One band: `songs` sorted by bucket `keys` (then order), with their ranked lists' `rows`
+    and their `degrees`. Each song meets the next cap − 1 songs of its bucket; pairs sharing a
+    playlist are offered to both songs' ranked lists (`offer`). Returns buckets, largest,
+    capped, candidate and verified pairs.
+
+    A song's playlists are marked once (`marks[p] == stamp[0]`, so no mark is ever cleared)
+    and each partner's playlists looked up there: a window of cap songs reads each song's row
+    once instead of merging it with each of its partners'."""
     buckets = largest = capped = candidates = verified = 0
     start = 0
     while start < songs.size:
@@ -163,18 +151,24 @@ def _window_pairs(
         buckets += size >= 2
         largest = max(largest, size)
         capped += size > cap
-        for first in range(start, end):
+        for first in range(start, end - 1):
             a = songs[first]
+            stamp[0] += 1
+            mark = stamp[0]
+            for entry in range(indptr[a], indptr[a + 1]):
+                marks[indices[entry]] = mark
             for second in range(first + 1, min(first + cap, end)):
                 b = songs[second]
                 candidates += 1
-                common = _shared(indptr, indices, a, b)
+                common = 0
+                for entry in range(indptr[b], indptr[b + 1]):
+                    common += marks[indices[entry]] == mark
                 if common == 0:  # a key collision
                     continue
                 verified += 1
-                total = degrees[a] + degrees[b] - common
-                offer(position[a], b, common, total, found, neighbour, shared, union, True)
-                offer(position[b], a, common, total, found, neighbour, shared, union, True)
+                total = degrees[first] + degrees[second] - common
+                offer(rows[first], b, common, total, found, lists, True)
+                offer(rows[second], a, common, total, found, lists, True)
         start = end
     return buckets, largest, capped, candidates, verified
 
@@ -185,25 +179,23 @@ def band_candidates(
     settings: LshSettings,
     bands: range,
     k: int,
-) -> tuple[np.ndarray, np.ndarray, BandStats]:
-    """Candidate pairs (a, b) from the buckets of `bands`: for each song in two or more
-    playlists, the k best verified partners it met in those bands (songs in one playlist get
-    exact lists elsewhere). `table` is `hash_table(n_playlists, settings.hashes, seed)`.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, BandStats]:
+    """Candidate pairs (a, b) and their shared playlists from the buckets of `bands`: for each
+    song in two or more playlists, the k best verified partners it met in those bands (songs
+    in one playlist get exact lists elsewhere). `table` is
+    `hash_table(n_playlists, settings.hashes, seed)`.
 
     Per band: signatures of the band's r rows and of the two entries after them (another
     band's), which order its buckets (`band_order`), songs sorted by (bucket, order, index),
     then a window of `settings.cap`.
     Verified on the spot, so only k pairs per song leave: a bucket of s songs costs
-    s × (cap − 1) merges, never s²/2.
+    s × (cap − 1) lookups of a row, never s²/2.
     """
     songs = np.flatnonzero(matrix.degrees >= 2)
-    position = np.full(matrix.n_songs, -1, dtype=np.int64)
-    position[songs] = np.arange(songs.size)
-    found = np.zeros(songs.size, dtype=np.int64)
-    neighbour = np.empty((songs.size, k), dtype=np.int64)
-    shared = np.empty((songs.size, k), dtype=np.int64)
-    union = np.empty((songs.size, k), dtype=np.int64)
-    degrees = matrix.degrees.astype(np.int64)
+    found, lists = ranked_lists(songs.size, k)
+    degrees = matrix.degrees[songs].astype(np.int64)
+    marks = np.zeros(matrix.n_playlists, dtype=np.int64)
+    stamp = np.zeros(1, dtype=np.int64)
     stats = BandStats()
     n = settings.hashes
     for band in bands:
@@ -213,36 +205,12 @@ def band_candidates(
         keys = band_key(signature[:, : settings.rows], band)
         order = np.lexsort((songs, band_order(signature[:, settings.rows :]), keys))
         counts = _window_pairs(
-            songs[order], keys[order], settings.cap, matrix.indptr, matrix.indices, degrees,
-            position, found, neighbour, shared, union,
+            songs[order], order, degrees[order], keys[order], settings.cap,
+            matrix.indptr, matrix.indices, marks, stamp, found, lists,
         )  # fmt: skip
         stats.add(BandStats(*counts))
-    return np.repeat(songs, found), *listed(found, neighbour), stats
-
-
-def unique_pairs(a: np.ndarray, b: np.ndarray, n_songs: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct (a, b) pairs, sorted by a then b."""
-    codes = np.sort(a.astype(np.int64) * n_songs + b)
-    if codes.size:
-        codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
-    return codes // n_songs, codes % n_songs
-
-
-@numba.njit(nogil=True, cache=True)
-def _merge_counts(
-    indptr: np.ndarray, indices: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    shared = np.zeros(a.size, np.int64)
-    for pair in range(a.size):
-        shared[pair] = _shared(indptr, indices, a[pair], b[pair])
-    return shared
-
-
-def intersections(matrix: SongMatrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """|playlists(a) ∩ playlists(b)| for each pair: exact, by merging the two sorted rows."""
-    if a.size == 0:
-        return np.empty(0, dtype=np.int64)
-    return _merge_counts(matrix.indptr, matrix.indices, a.astype(np.int64), b.astype(np.int64))
+    rows, neighbour, shared, _, _ = listed(found, lists)
+    return songs[rows], neighbour, shared, stats
 
 
 def single_playlist_neighbours(matrix: SongMatrix, songs: np.ndarray, k: int) -> Neighbours:
@@ -286,38 +254,55 @@ def single_playlist_candidates(
     return song[keep], member[keep]
 
 
-def verified_top_k(
-    matrix: SongMatrix, a: np.ndarray, b: np.ndarray, songs: np.ndarray, k: int
-) -> tuple[Neighbours, dict[str, int]]:
-    """Top-k of `songs` (ascending indices) from candidate pairs, verified exactly.
+@numba.njit(nogil=True, cache=True)
+def _rank_pairs(
+    row: np.ndarray, other: np.ndarray, common: np.ndarray, total: np.ndarray,
+    found: np.ndarray, lists: np.ndarray,
+) -> None:  # fmt: skip
+    """Offer each pair (row, other) with `common` shared playlists of `total` to ranked list
+    `row` (`offer`; a pair may come more than once)."""
+    for pair in range(row.size):
+        offer(row[pair], other[pair], common[pair], total[pair], found, lists, True)
 
-    `a`/`b` are candidate pairs in either direction with a or b in `songs`. Songs in one playlist
-    get their exact list directly; songs left with fewer than k verified neighbours are computed
-    exactly with the product kernel (so coverage never depends on luck). Returns the rows and
-    counts: verified pairs, songs filled in exactly.
+
+def verified_top_k(
+    matrix: SongMatrix,
+    a: np.ndarray,
+    b: np.ndarray,
+    common: np.ndarray,
+    songs: np.ndarray,
+    k: int,
+) -> tuple[Neighbours, dict[str, int]]:
+    """Top-k of `songs` (ascending indices) from candidate pairs and their shared playlists.
+
+    `a`/`b` are candidate pairs in either direction with a or b in `songs`, `common` their
+    exact |playlists(a) ∩ playlists(b)| (pairs sharing none are dropped). Songs in one playlist
+    get their exact list directly; songs left with fewer than k neighbours are computed exactly
+    with the product kernel (so coverage never depends on luck). Returns the rows and counts:
+    pairs ranked, songs filled in exactly.
     """
     start, end = int(songs[0]), int(songs[-1]) + 1
     mine = (a >= start) & (a < end)
     theirs = (b >= start) & (b < end)
     a, b = np.r_[a[mine], b[theirs]], np.r_[b[mine], a[theirs]]
+    common = np.r_[common[mine], common[theirs]].astype(np.int64)
     # Songs in one playlist get their exact list below, with no verification.
-    multiple = matrix.degrees[a] >= 2
-    a, b = a[multiple], b[multiple]
+    multiple = (matrix.degrees[a] >= 2) & (common > 0)
+    a, b, common = a[multiple], b[multiple], common[multiple]
     multi = songs[matrix.degrees[songs] >= 2]
+    # Songs in one playlist that share it with a song always share exactly that one.
     extra_a, extra_b = single_playlist_candidates(matrix, multi, k)
-    a, b = unique_pairs(np.r_[a, extra_a], np.r_[b, extra_b], matrix.n_songs)
-    shared = intersections(matrix, a, b).astype(np.float32)
-    # Band candidates share a playlist already; pairs given from elsewhere need not.
-    real = shared > 0
-    a, b, shared = a[real], b[real], shared[real]
-    degrees = matrix.degrees.astype(np.float32)
-    union = degrees[a] + degrees[b] - shared
-    chosen, similarity, rank = select_top_k((a - start).astype(np.int32), b, shared, union, k)
-    found = Neighbours(a[chosen], b[chosen], similarity, rank)
-    counts = np.bincount(found.song - start, minlength=end - start)
-    short = multi[counts[multi - start] < k]
+    a, b = np.r_[a, extra_a], np.r_[b, extra_b]
+    common = np.r_[common, np.ones(extra_a.size, np.int64)]
+    degrees = matrix.degrees.astype(np.int64)
+    total = degrees[a] + degrees[b] - common
+    found, lists = ranked_lists(end - start, k)
+    _rank_pairs((a - start).astype(np.int64), b.astype(np.int64), common, total, found, lists)
+    rows, neighbour, shared, union, rank = listed(found, lists)
+    found_rows = Neighbours(rows + start, neighbour, shared / union, rank)
+    short = multi[found[multi - start] < k]
     filled = exact_top_k(matrix, short, k)
-    found = found.take(~np.isin(found.song, short))
+    found_rows = found_rows.take(~np.isin(found_rows.song, short))
     single = single_playlist_neighbours(matrix, songs, k)
-    result = Neighbours.concatenate([found, filled, single])
-    return result, {"verified_pairs": int(real.size), "filled_exactly": int(short.size)}
+    result = Neighbours.concatenate([found_rows, filled, single])
+    return result, {"ranked_pairs": int(a.size), "filled_exactly": int(short.size)}

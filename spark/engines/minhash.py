@@ -4,8 +4,8 @@ Two steps over the song matrix (compiled loops inside each block), run by a bloc
 (`blocks`): `lsh_candidates` (one block per group of bands: signatures, buckets, each song paired
 with the next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept)
 and `verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
-exact Jaccard; songs in one playlist and songs LSH left short get exact lists). Counts go to
-accumulators and the summary.
+the exact Jaccard their shared playlists give; songs in one playlist and songs LSH left short get
+exact lists). Counts go to accumulators and the summary.
 """
 
 from collections.abc import Iterator
@@ -26,7 +26,7 @@ from spark.engines.blocks import (
 )
 from spark.matrix import SongMatrix, blocks
 
-PAIR_SCHEMA = "block int, a int, b int"
+PAIR_SCHEMA = "block int, a int, b int, shared int"
 # Work (product entries of the exact fill-in) per verification task.
 VERIFY_WORK = 60_000_000
 
@@ -96,13 +96,14 @@ def _candidate_block(
 
     def compute(matrix: SongMatrix, first: int, last: int) -> Iterator[pd.DataFrame]:
         table = _hash_table(matrix, settings)
-        a, b, stats = lsh.band_candidates(matrix, table, settings, range(first, last), k)
+        a, b, shared, stats = lsh.band_candidates(matrix, table, settings, range(first, last), k)
         counters.add(int((matrix.degrees >= 2).sum()) * (last - first), stats)
         yield pd.DataFrame(
             {
                 "block": (np.searchsorted(starts, a, side="right") - 1).astype(np.int32),
                 "a": a.astype(np.int32),
                 "b": b.astype(np.int32),
+                "shared": shared.astype(np.int32),
             }
         )
 
@@ -117,10 +118,10 @@ def lsh_candidates(
     counters: Counters,
     tasks: int,
 ) -> Rows:
-    """Candidate pairs (block, a, b): each song's k best verified partners per band group,
-    `block` being a's verification block (`ranges`). One block per group of bands
-    (`band_groups` of `tasks`), each holding the whole matrix: no bucket row is shuffled, only k
-    pairs per song and group."""
+    """Candidate pairs (block, a, b, shared): each song's k best verified partners per band group
+    and how many playlists they share, `block` being a's verification block (`ranges`). One
+    block per group of bands (`band_groups` of `tasks`), each holding the whole matrix: no
+    bucket row is shuffled, only k pairs per song and group."""
     compute = _candidate_block(settings, ranges, k, counters)
     return runner.map(compute, band_groups(settings.bands, tasks), PAIR_SCHEMA)
 
@@ -133,17 +134,21 @@ def task_count(spark: SparkSession) -> int:
 def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     # An empty row per block, so that blocks without candidates still get their
     # single-playlist and exact fill-in lists.
-    return [(block, -1, -1) for block in range(len(ranges))]
+    return [(block, -1, -1, 0) for block in range(len(ranges))]
 
 
 def _verify_block(ranges: list[tuple[int, int]], k: int, counters: Counters) -> GroupCompute:
     def compute(matrix: SongMatrix, frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         for block, group in frame.groupby("block", sort=True):
             start, end = ranges[int(block)]
-            a, b = group["a"].to_numpy(), group["b"].to_numpy()
-            real = a >= 0
+            real = group[group["a"] >= 0]
             found, counts = lsh.verified_top_k(
-                matrix, a[real].astype(np.int64), b[real].astype(np.int64), np.arange(start, end), k
+                matrix,
+                real["a"].to_numpy(np.int64),
+                real["b"].to_numpy(np.int64),
+                real["shared"].to_numpy(np.int64),
+                np.arange(start, end),
+                k,
             )
             counters.filled_exactly.add(counts["filled_exactly"])
             yield neighbour_frame(matrix, found)

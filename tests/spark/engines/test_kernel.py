@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from spark.engines.kernel import exact_top_k, select_top_k
+from spark.engines.kernel import exact_top_k
 from spark.matrix import SongMatrix
 from tests.spark.matrices import random_matrix
 
@@ -36,14 +36,3 @@ def test_exact_top_k_equals_brute_force_with_ties_to_the_smaller_key(
         got.setdefault(int(song), []).append((int(neighbour), float(similarity)))
         assert rank == len(got[int(song)])
     assert got == {song: pairs for song, pairs in expected.items() if pairs}
-
-
-def test_select_top_k_keeps_k_per_row_in_order() -> None:
-    row = np.array([0, 0, 0, 0, 1, 1, 2])
-    column = np.array([9, 3, 5, 7, 1, 2, 4])
-    numerator = np.array([1, 1, 2, 1, 1, 1, 1], dtype=np.float32)
-    denominator = np.array([2, 2, 3, 4, 5, 5, 9], dtype=np.float32)
-    chosen, similarity, rank = select_top_k(row, column, numerator, denominator, 2)
-    assert column[chosen].tolist() == [5, 3, 1, 2, 4]
-    assert rank.tolist() == [1, 2, 1, 2, 1]
-    assert similarity[0] == pytest.approx(2 / 3)

@@ -41,6 +41,12 @@ def test_band_order_puts_songs_agreeing_on_its_entries_together() -> None:
     assert np.argsort(orders, kind="stable").tolist() == [0, 3, 2, 1]
 
 
+def shared_playlists(matrix: SongMatrix, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """|playlists(a) ∩ playlists(b)| per pair, from the dense product A · Aᵀ."""
+    product = (matrix.rows @ matrix.rows.T).toarray()
+    return product[a, b].astype(np.int64)
+
+
 def shared_bucket_matrix(songs: int) -> SongMatrix:
     """`songs` songs in the same two playlists (one bucket in every band) and a song apart."""
     song = np.r_[np.repeat(np.arange(songs), 2), songs, songs]
@@ -52,22 +58,24 @@ def test_a_bucket_above_the_cap_gives_each_song_the_next_cap_minus_one() -> None
     matrix = shared_bucket_matrix(10)
     settings = lsh.LshSettings(bands=2, rows=2, cap=3, seed=1)
     table = lsh.hash_table(matrix.n_playlists, settings.hashes, settings.seed)
-    a, b, stats = lsh.band_candidates(matrix, table, settings, range(2), k=5)
+    a, b, shared, stats = lsh.band_candidates(matrix, table, settings, range(2), k=5)
     # per band: one bucket of 10 songs, each paired with the next two (8 × 2 + 1 pairs)
     assert (stats.buckets, stats.largest, stats.capped) == (2, 10, 2)
     assert stats.candidate_pairs == stats.verified_pairs == 2 * 17
     assert set(a.tolist()) == set(range(10))  # song 10 shares no bucket with anyone
     assert all(x != y for x, y in zip(a.tolist(), b.tolist(), strict=True))
     assert np.bincount(a).max() <= 5
+    assert (shared == 2).all()  # every pair shares both playlists
 
 
 def test_candidates_below_the_cap_are_every_pair_and_give_the_exact_top_k() -> None:
     matrix = random_matrix(2, songs=120, playlists=12)
     settings = lsh.LshSettings(bands=60, rows=1, cap=1000, seed=1)
     table = lsh.hash_table(matrix.n_playlists, settings.hashes, settings.seed)
-    a, b, _ = lsh.band_candidates(matrix, table, settings, range(settings.bands), k=4)
+    a, b, shared, _ = lsh.band_candidates(matrix, table, settings, range(settings.bands), k=4)
+    assert np.array_equal(shared, shared_playlists(matrix, a, b))
     songs = np.arange(matrix.n_songs)
-    found, _ = lsh.verified_top_k(matrix, a, b, songs, 4)
+    found, _ = lsh.verified_top_k(matrix, a, b, shared, songs, 4)
     exact = exact_top_k(matrix, songs, 4)
     order = np.lexsort((found.rank, found.song))
     assert np.array_equal(found.song[order], exact.song)
@@ -93,20 +101,32 @@ def test_verification_of_all_pairs_gives_the_exact_top_k(seed: int) -> None:
     matrix = random_matrix(seed)
     songs = np.arange(matrix.n_songs)
     a, b = np.triu_indices(matrix.n_songs, 1)
-    found, counts = lsh.verified_top_k(matrix, a, b, songs, 5)
+    found, counts = lsh.verified_top_k(matrix, a, b, shared_playlists(matrix, a, b), songs, 5)
     exact = exact_top_k(matrix, songs, 5)
     order = np.lexsort((found.rank, found.song))
     assert np.array_equal(found.song[order], exact.song)
     assert np.array_equal(found.neighbour[order], exact.neighbour)
     assert np.array_equal(found.similarity[order], exact.similarity)
-    assert counts["verified_pairs"] > 0
+    assert counts["ranked_pairs"] > 0
+
+
+def test_verification_of_a_block_of_songs_gives_their_exact_top_k() -> None:
+    matrix = random_matrix(3)
+    a, b = np.triu_indices(matrix.n_songs, 1)
+    block = np.arange(matrix.n_songs // 3, 2 * matrix.n_songs // 3)
+    found, _ = lsh.verified_top_k(matrix, a, b, shared_playlists(matrix, a, b), block, 5)
+    exact = exact_top_k(matrix, block, 5)
+    order = np.lexsort((found.rank, found.song))
+    assert np.array_equal(found.song[order], exact.song)
+    assert np.array_equal(found.neighbour[order], exact.neighbour)
+    assert np.array_equal(found.similarity[order], exact.similarity)
 
 
 def test_songs_lsh_leaves_short_are_filled_in_exactly() -> None:
     matrix = random_matrix(5)
     songs = np.arange(matrix.n_songs)
     none = np.empty(0, dtype=np.int64)
-    found, counts = lsh.verified_top_k(matrix, none, none, songs, 5)
+    found, counts = lsh.verified_top_k(matrix, none, none, none, songs, 5)
     exact = exact_top_k(matrix, songs, 5)
     assert len(found) == len(exact)
     assert counts["filled_exactly"] > 0
