@@ -3,8 +3,9 @@
 For each size, generated data (seed 1, 20 planted pairs) goes through the whole job (CSV to
 neighbours written) with each engine, and through `benchmarks.scipy_bar` (the strongest plain
 numpy and scipy script: one process per core, no Spark). Ratios are against the bar measured in
-the same run. `--sweep` adds MinHash settings (b, r, cap) at one size: time against recall. Not
-collected by pytest.
+the same run; "vs bar" is an engine's recall@10 checked against the bar's own lists on 500 songs
+(`benchmarks.outputs.recall_against`), independently of the job's recall stage. `--sweep` adds
+MinHash settings (b, r, cap) at one size: time against recall. Not collected by pytest.
 
     python -m benchmarks.build_scaling --sizes 200000,1000000 --engines exact,minhash,mllib,scipy
     python -m benchmarks.build_scaling --sizes 3000000 --engines minhash --sweep
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from benchmarks.measure import PeakMemory, Run, generated, load_average, run_build, table
+from benchmarks.outputs import recall_against
 
 SWEEP = [  # (bands, rows, cap)
     (39, 2, 10),
@@ -54,7 +56,9 @@ def scipy_bar(source: Path, output: Path, timeout: float) -> Run:
     return Run(seconds, memory.stop(), summary, "" if summary else "failed")
 
 
-def row(size: int, name: str, run: Run, bar: Run | None) -> list[object]:
+def row(
+    size: int, name: str, run: Run, bar: Run | None, checked: float | None = None
+) -> list[object]:
     s = run.summary or {}
     counts = s.get("counts", {})
     ratio = f"{run.seconds / bar.seconds:.2f}" if bar and bar.summary and run.summary else "-"
@@ -70,6 +74,7 @@ def row(size: int, name: str, run: Run, bar: Run | None) -> list[object]:
         f"{run.seconds:.1f}" if run.summary else f"{run.note} ({run.seconds:.0f} s)",
         f"{run.peak_bytes / GIB:.1f}",
         s.get("recall_at_10", "-"),
+        "-" if checked is None else f"{checked:.4f}",
         ratio,
         memory_ratio,
         load_average(),
@@ -78,7 +83,7 @@ def row(size: int, name: str, run: Run, bar: Run | None) -> list[object]:
 
 HEADERS = [
     "rows", "engine", "songs", "Σ size²", "candidates", "wall s", "peak GiB", "recall@10",
-    "time/bar", "mem/bar", "load after",
+    "vs bar", "time/bar", "mem/bar", "load after",
 ]  # fmt: skip
 
 
@@ -120,7 +125,10 @@ def main(argv: list[str] | None = None) -> None:
                 timeout=args.mllib_timeout if mllib else args.timeout,
                 driver_memory=args.mllib_driver_memory if mllib else args.driver_memory,
             )  # fmt: skip
-            rows.append(row(size, name, run, bar))
+            checked = None
+            if bar and bar.summary and run.summary:
+                checked = recall_against(out / "scipy", out / name.replace(" ", "_"))
+            rows.append(row(size, name, run, bar, checked))
             print(table(HEADERS, rows[-1:]), flush=True)
             if run.summary:
                 print("  seconds per stage:", json.dumps(run.summary["seconds"]), flush=True)

@@ -108,6 +108,33 @@ def band_order(entries: np.ndarray) -> np.ndarray:
     return (high | entries[:, 1].astype(np.uint64)).view(np.int64)
 
 
+@numba.njit(nogil=True, cache=True)
+def _order_capped_buckets(
+    order: np.ndarray, keys: np.ndarray, orders: np.ndarray, cap: int
+) -> None:
+    """Within each bucket of more than `cap` songs (a run of `keys[order]`), put `order` in
+    (`orders`, index) order, in place."""
+    start = 0
+    while start < order.size:
+        end = start + 1
+        while end < order.size and keys[order[end]] == keys[order[start]]:
+            end += 1
+        if end - start > cap:
+            run = np.sort(order[start:end])
+            order[start:end] = run[np.argsort(orders[run], kind="mergesort")]
+        start = end
+
+
+def bucket_order(keys: np.ndarray, orders: np.ndarray, cap: int) -> np.ndarray:
+    """Row positions grouped by bucket `keys`; within buckets above `cap` sorted by `orders`
+    (`band_order`) then position. Where a bucket holds `cap` songs or fewer, every pair is a
+    candidate whatever their order, so only the large ones are sorted: a fraction of the cost
+    of sorting all rows by three keys."""
+    order = np.argsort(keys)
+    _order_capped_buckets(order, keys, orders, cap)
+    return order
+
+
 @dataclass
 class BandStats:
     """Counts over the bands processed: buckets of two or more songs, the largest bucket,
@@ -186,7 +213,7 @@ def band_candidates(
     `hash_table(n_playlists, settings.hashes, seed)`.
 
     Per band: signatures of the band's r rows and of the two entries after them (another
-    band's), which order its buckets (`band_order`), songs sorted by (bucket, order, index),
+    band's), which order its buckets (`band_order`), songs grouped by bucket (`bucket_order`),
     then a window of `settings.cap`.
     Verified on the spot, so only k pairs per song leave: a bucket of s songs costs
     s × (cap − 1) lookups of a row, never s²/2.
@@ -203,7 +230,7 @@ def band_candidates(
         follow = ((band + 1) * settings.rows + np.arange(2)) % n
         signature = signatures(matrix, songs, table[:, np.r_[own, follow]])
         keys = band_key(signature[:, : settings.rows], band)
-        order = np.lexsort((songs, band_order(signature[:, settings.rows :]), keys))
+        order = bucket_order(keys, band_order(signature[:, settings.rows :]), settings.cap)
         counts = _window_pairs(
             songs[order], order, degrees[order], keys[order], settings.cap,
             matrix.indptr, matrix.indices, marks, stamp, found, lists,

@@ -130,3 +130,21 @@ def test_songs_lsh_leaves_short_are_filled_in_exactly() -> None:
     exact = exact_top_k(matrix, songs, 5)
     assert len(found) == len(exact)
     assert counts["filled_exactly"] > 0
+
+
+def test_bucket_order_groups_buckets_and_sorts_those_above_the_cap() -> None:
+    rng = np.random.default_rng(4)
+    keys = rng.integers(0, 40, 2_000)
+    orders = rng.integers(0, 5, 2_000)  # many ties: positions break them
+    order = lsh.bucket_order(keys, orders, cap=50)
+    expected = np.lexsort((np.arange(keys.size), orders, keys))
+    assert np.array_equal(keys[order], keys[expected])
+    small = 0
+    for key in np.unique(keys):
+        mine, theirs = order[keys[order] == key], expected[keys[expected] == key]
+        if mine.size > 50:
+            assert np.array_equal(mine, theirs)
+        else:
+            small += 1
+            assert sorted(mine) == sorted(theirs)
+    assert 0 < small < 40
