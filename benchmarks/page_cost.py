@@ -8,8 +8,9 @@ and calls Django's WSGI handler directly, one request at a time, no server and n
 CPU and round trips of the site itself. Columns: a song page, a search page and a search with
 typos (near misses); rows: each as a hit from Redis alone (SONGREC_PAGE_CACHE_LOCAL_PAGES=0), a
 hit from the process's own copy, and a miss (the page cache off: every request rendered). Each
-setup runs in a process of its own. Figures: microseconds per request, in all and of the web
-process's CPU (the rest waits on PostgreSQL or Redis). `--database` reads another database of
+setup runs in a process of its own. Figures: microseconds per request, in all, of the web
+process's CPU (the rest waits on PostgreSQL or Redis) and inside PostgreSQL's statements (the
+time `cursor.execute` takes, round trips included). `--database` reads another database of
 `web_data`'s songs (search_cost.py's `songrec_bench_cost`).
 """
 
@@ -59,11 +60,22 @@ def environ(path: str, query: str) -> dict:
 
 def measure_here(requests: int) -> dict[str, list[float]]:
     """Microseconds per request for each kind of page, in this process (the child's side): in
-    all, and of this process's CPU (the rest is waiting on PostgreSQL and Redis)."""
+    all, of this process's CPU (the rest is waiting on PostgreSQL and Redis) and inside the
+    database's statements."""
     import django
 
     django.setup()
     from django.core.handlers.wsgi import WSGIHandler
+    from django.db import connection
+
+    in_sql = [0.0]
+
+    def timed(execute, sql, parameters, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, parameters, many, context)
+        finally:
+            in_sql[0] += time.perf_counter() - started
 
     from catalog.models import Song
 
@@ -91,9 +103,11 @@ def measure_here(requests: int) -> dict[str, list[float]]:
         for page in paths:  # warm: rendered once, stored, connections open
             get(*page)
         started, started_cpu = time.perf_counter(), time.process_time()
-        for number in range(requests):
-            get(*paths[number % len(paths)])
-        elapsed = [time.perf_counter() - started, time.process_time() - started_cpu]
+        in_sql[0] = 0.0
+        with connection.execute_wrapper(timed):
+            for number in range(requests):
+                get(*paths[number % len(paths)])
+        elapsed = [time.perf_counter() - started, time.process_time() - started_cpu, in_sql[0]]
         result[kind] = [seconds / requests * 1e6 for seconds in elapsed]
     return result
 
@@ -102,6 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--database", default="songrec_bench_web")
+    parser.add_argument("--cache-url", default=CACHE_URL, help="a Redis database, emptied")
+    parser.add_argument("--setups", nargs="+", choices=SETUPS, default=list(SETUPS))
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
@@ -110,10 +126,11 @@ def main() -> None:
     server = urlsplit(os.environ.get("DATABASE_URL", "postgres://localhost/postgres"))
     os.environ["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{arguments.database}"))
     with tempfile.TemporaryDirectory() as static_root:
-        base = production_environment(static_root, CACHE_URL)
+        base = production_environment(static_root, arguments.cache_url)
         rows = []
-        for setup, settings in SETUPS.items():
-            redis.Redis.from_url(CACHE_URL).flushdb()
+        for setup in arguments.setups:
+            settings = SETUPS[setup]
+            redis.Redis.from_url(arguments.cache_url).flushdb()
             child = [sys.executable, __file__, "--child", "--requests", str(arguments.requests)]
             output = subprocess.run(
                 child, env={**base, **settings}, check=True, capture_output=True, text=True
@@ -123,8 +140,10 @@ def main() -> None:
                 value for kind in ("song page", "search", "search typo") for value in costs[kind]
             )
             rows.append([setup, *(f"{value:.0f}" for value in values)])
-    headers = ["setup", "song page µs", "of it CPU", "search µs", "of it CPU"]
-    print(table([*headers, "search typo µs", "of it CPU"], rows))
+    headers = ["setup"]
+    for kind in ("song page", "search", "search typo"):
+        headers += [f"{kind} µs", "of it CPU", "of it SQL"]
+    print(table(headers, rows))
 
 
 if __name__ == "__main__":

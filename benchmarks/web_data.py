@@ -27,7 +27,8 @@ def word_sql(expression: str) -> str:
 def load(arguments: argparse.Namespace) -> None:
     from django.db import connection, transaction
 
-    from catalog.models import Song
+    from catalog.models import CatalogWord, Song, SongWord
+    from catalog.services import catalog_words_refresh, song_words_refresh
     from recommendations.models import Build, Neighbour
 
     songs, per_song = arguments.songs, arguments.neighbours
@@ -45,7 +46,8 @@ def load(arguments: argparse.Namespace) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        tables = ", ".join(model._meta.db_table for model in (Neighbour, Build, Song))
+        models = (Neighbour, Build, Song, CatalogWord, SongWord)
+        tables = ", ".join(model._meta.db_table for model in models)
         # CASCADE: the accounts' tables that point at songs (favourites, history) go too.
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
         indexes = secondary_indexes(cursor, song_table)
@@ -75,8 +77,13 @@ def load(arguments: argparse.Namespace) -> None:
             cursor.execute(statement)
             step(f"index {name}")
         cursor.execute("SET session_replication_role = origin")
+        # The word table and the postings as a build's load leaves them: searches read them first.
+        catalog_words_refresh()
+        step("the word table")
+        song_words_refresh()
+        step("the postings")
     with connection.cursor() as cursor:
-        for model in (Song, Neighbour):
+        for model in (Song, Neighbour, SongWord):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     step("VACUUM ANALYZE")
 

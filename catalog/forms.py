@@ -1,13 +1,50 @@
 from typing import Any
 
 from django import forms
+from django.forms.renderers import BaseRenderer
+from django.forms.widgets import Input
 from django.urls import reverse_lazy
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from matching.names import match_key
 
 MAX_SEARCH_LENGTH = 200
 EMPTY_SEARCH_MESSAGE = "Type a song or an artist to search for."
 TOO_LONG_MESSAGE = "That search is too long: keep it to %(limit_value)d characters or fewer."
+
+
+class _PlainInput(Input):
+    """An <input> rendered in Python: what Django's input template gives, without the form
+    renderer's templates, which cost a search page more than the rest of its form (the form is
+    on every search page)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = f'<input type="{escape(widget["type"])}" name="{escape(name)}"'
+        if widget["value"] is not None:
+            html += f' value="{escape(widget["value"])}"'
+        # In the attributes' order, as django/forms/widgets/attrs.html writes them.
+        for attribute, setting in widget["attrs"].items():
+            if setting is True:
+                html += f" {escape(attribute)}"
+            elif setting is not False:
+                html += f' {escape(attribute)}="{escape(setting)}"'
+        return mark_safe(f"{html}>")
+
+
+class _SearchInput(_PlainInput):
+    input_type = "search"
+
+
+class _TextInput(_PlainInput):
+    input_type = "text"
 
 
 def _search_field(label: str, placeholder: str, widget: type[forms.Widget]) -> forms.CharField:
@@ -23,9 +60,9 @@ def _search_field(label: str, placeholder: str, widget: type[forms.Widget]) -> f
 class SongSearchForm(forms.Form):
     """A free-text query and/or the artist and track fields; at least one must say something."""
 
-    q = _search_field("Song or artist", "Search a song or an artist", forms.SearchInput)
-    artist = _search_field("Artist", "e.g. Simon & Garfunkel", forms.TextInput)
-    track = _search_field("Track", "e.g. The Boxer", forms.TextInput)
+    q = _search_field("Song or artist", "Search a song or an artist", _SearchInput)
+    artist = _search_field("Artist", "e.g. Simon & Garfunkel", _TextInput)
+    track = _search_field("Track", "e.g. The Boxer", _TextInput)
 
     def __init__(self, *arguments: Any, **keywords: Any) -> None:
         super().__init__(*arguments, **keywords)

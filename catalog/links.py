@@ -45,7 +45,13 @@ def song_url(pk: int) -> str:
     """The song page of song `pk`: what reverse() of the registered song view returns."""
     if _song_view is None:
         raise ImproperlyConfigured("No installed app registered the view of song pages.")
-    head, tail = _parts(_song_view)
+    return pk_url(_song_view, pk)
+
+
+def pk_url(view_name: str, pk: int) -> str:
+    """What reverse(view_name, args=[pk]) returns, for a view taking one whole number (a song's
+    primary key): the links other apps put on each song listed (`catalog_links.pk_url`)."""
+    head, tail = _parts(view_name)
     return f"{head}{int(pk)}{tail}"
 
 

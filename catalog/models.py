@@ -60,3 +60,32 @@ class CatalogWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SongWord(models.Model):
+    """A word of a catalogue song's name, with what ranking a search needs: the word → songs
+    postings a word-start search reads instead of the songs (`catalog.postings`).
+
+    Words are the runs of letters and digits of `Song.name_norm` ("guns n' roses" has "guns",
+    "n" and "roses"), cut to WORD_MAX_LENGTH. `place` says whether the word starts the artist or
+    the title (STARTS_NAME) and whether it is the whole artist or title (WHOLE_NAME): what the
+    exact and prefix matches of a one-word search are.
+
+    PostgreSQL only, rewritten from the songs by each build's load (`catalog.services`); its
+    word index (migration 0005) holds every column, so a search reads index entries only.
+    """
+
+    STARTS_NAME = 1
+    WHOLE_NAME = 2
+
+    pk = models.CompositePrimaryKey("song_id", "word")
+    # No foreign key constraint: songs are never deleted, and the load writes both tables.
+    song = models.ForeignKey(
+        Song, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    word = models.CharField(max_length=WORD_MAX_LENGTH)
+    playlist_count = models.PositiveIntegerField()
+    place = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.word} – {self.song_id}"

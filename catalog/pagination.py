@@ -1,8 +1,21 @@
 """Pages of search results counted up to a cap, so that no search counts a million songs."""
 
+from typing import Protocol
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 from django.utils.functional import cached_property
+
+
+class Ranked(Protocol):
+    """Items in order that read a window of themselves and their count in one go (what
+    `catalog.postings.RankedMatches` does), instead of a queryset."""
+
+    def window(self, bottom: int, top: int) -> tuple[list, int]: ...
+
+    def count(self) -> int: ...
+
+    def __getitem__(self, index: slice) -> list: ...
 
 
 class CappedPaginator(Paginator):
@@ -16,7 +29,7 @@ class CappedPaginator(Paginator):
     anyway, so counting them too costs next to nothing, where a count of its own reads them again.
     """
 
-    def __init__(self, object_list: QuerySet, per_page: int, *, cap: int) -> None:
+    def __init__(self, object_list: QuerySet | Ranked, per_page: int, *, cap: int) -> None:
         super().__init__(object_list, per_page)
         self.cap = cap
         self._fetched: tuple[int, list] | None = None
@@ -32,6 +45,12 @@ class CappedPaginator(Paginator):
         if number < 1 or bottom >= self.cap or "_counted" in self.__dict__:
             return
         top = min(bottom + self.per_page, self.cap)
+        if not isinstance(self.object_list, QuerySet):
+            rows, counted = self.object_list.window(bottom, top)
+            self.__dict__["_counted"] = counted
+            if rows:
+                self._fetched = (number, rows)
+            return
         rows = list(self.object_list.annotate(matching=Window(Count("*")))[bottom:top])
         if rows:
             self.__dict__["_counted"] = rows[0].matching
@@ -47,6 +66,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return self.object_list.count()
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property

@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from catalog.models import Song
-from catalog.pagination import CappedPaginator
+from catalog.pagination import CappedPaginator, Ranked
+from catalog.postings import RankedMatches, TooCommon, word_starts
 from catalog.selectors import (
     near_misses,
     song_search,
@@ -26,11 +27,12 @@ def search_paginator(
     `page_number` is fetched with the count (`CappedPaginator.fetch`).
 
     A free-text query with a word no catalogue word contains (`unknown_words`) goes straight to
-    its closest spellings. Otherwise it is first matched at word starts (the selective full-text
-    index), then anywhere in the names, then, when no song contains the words, by the closest
-    spellings; one of words shorter than TRIGRAM_LENGTH only, at word starts among the most
-    popular songs (`within_popular_window`). The artist and track fields say which column to match:
-    they get substring matching only. Call it inside `search_time_budget()`.
+    its closest spellings. Otherwise it is first matched at word starts (the postings' word
+    index, `catalog.postings`, else the selective full-text index), then anywhere in the names,
+    then, when no song contains the words, by the closest spellings; one of words shorter than
+    TRIGRAM_LENGTH only, at word starts among the most popular songs (`within_popular_window`).
+    The artist and track fields say which column to match: they get substring matching only.
+    Call it inside `search_time_budget()`.
     """
     free_text = bool(query) and not (artist or track)
     if free_text and not substring_searchable(query):
@@ -43,7 +45,7 @@ def search_paginator(
     if free_text and (unknown := unknown_words(query)):
         return _paginator(near_misses(query, unknown=unknown), page_number), True
     if free_text and word_start_query(query):
-        paginator = _paginator(song_search(query=query, word_starts=True), page_number)
+        paginator = _word_start_paginator(query, page_number)
         if paginator.count:
             return paginator, False
     paginator = _paginator(song_search(query=query, artist=artist, track=track), page_number)
@@ -52,7 +54,20 @@ def search_paginator(
     return paginator, False
 
 
-def _paginator(songs: QuerySet[Song], page_number: str | int) -> CappedPaginator:
+def _word_start_paginator(query: str, page_number: str | int) -> CappedPaginator:
+    """The songs with a word starting with each word of `query`: from the postings
+    (`catalog.postings`) where they answer, else from the songs' full-text index."""
+    if search := word_starts(query):
+        try:
+            paginator = _paginator(RankedMatches(search), page_number)
+            paginator.count  # noqa: B018 - read now: it may find the words too common
+            return paginator
+        except TooCommon:
+            pass
+    return _paginator(song_search(query=query, word_starts=True), page_number)
+
+
+def _paginator(songs: QuerySet[Song] | Ranked, page_number: str | int) -> CappedPaginator:
     paginator = CappedPaginator(songs, SONGS_PER_PAGE, cap=SEARCH_RESULTS_COUNTED)
     paginator.fetch(page_number)
     return paginator

@@ -122,13 +122,15 @@ def words_match(text: str) -> RawSQL:
     `word_start_query` applies).
 
     Written as the full-text index of migration catalog/0003 is, so that PostgreSQL uses it; the
-    short words `word_start_query` leaves out are checked on the rows the index finds."""
+    short words `word_start_query` leaves out are checked on the rows the index finds, at the
+    start of a run of letters and digits, where the full-text parser starts words too ("o'brien"
+    has "brien") and so do the postings (`catalog.postings`)."""
     _, checked = _word_starts(text)
     sql = "to_tsvector('simple', name_norm) @@ to_tsquery('simple', %s)"
-    sql += " AND (' ' || name_norm) LIKE %s" * len(checked)
+    sql += " AND name_norm ~ %s" * len(checked)
     return RawSQL(
         f"({sql})",
-        [word_start_query(text), *(f"% {word}%" for word in checked)],
+        [word_start_query(text), *(f"(^|[^[:alnum:]]){word}" for word in checked)],
         output_field=BooleanField(),
     )
 
@@ -315,20 +317,28 @@ def song_suggestions(*, text: str, limit: int = 8) -> list[Song]:
     Each step reads a bounded number of rows: words of one or two letters alone are looked up
     among the POPULAR_WINDOW most popular songs only (they start a large share of the names, or
     none at all, and "qx" must not read them all to find out); substrings need a word of
-    TRIGRAM_LENGTH letters, near misses NEAR_MISS_MIN_LENGTH. A word no catalogue word contains
-    (`unknown_words`) skips to the near misses."""
+    TRIGRAM_LENGTH letters, near misses NEAR_MISS_MIN_LENGTH. Word starts are looked up in the
+    postings (`catalog.postings.most_popular_matches`: at most FEW_MATCHES postings of the rarest
+    word, never an index walked in popularity order) where they answer. A word no catalogue word
+    contains (`unknown_words`) skips to the near misses."""
     key = match_key(text)
     if len(key) < SUGGESTION_MIN_LENGTH:
         return []
     if unknown := unknown_words(key):
         return list(near_misses(key, limit=limit, unknown=unknown))
-    suggestions: list[Song] = []
+    # Imported here: the postings' module builds on this one.
+    from catalog.postings import most_popular_matches, word_starts
+
+    suggestions: list[Song] | None = None
     if word_start_query(key):
-        words = catalogue_songs().filter(words_match(key))
-        if substring_searchable(key):
-            suggestions = most_popular(words, limit=limit)
-        else:
-            suggestions = popular_window(words, limit=limit)
+        if search := word_starts(key):
+            suggestions = most_popular_matches(search, limit=limit)
+        if suggestions is None:
+            words = catalogue_songs().filter(words_match(key))
+            if substring_searchable(key):
+                suggestions = most_popular(words, limit=limit)
+            else:
+                suggestions = popular_window(words, limit=limit)
     if not suggestions and substring_searchable(key):
         songs = catalogue_songs()
         for word in key.split():

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from catalog.models import Song
-from catalog.services import catalog_words_refresh
+from catalog.services import catalog_words_refresh, song_words_refresh
 from matching.names import match_key
 
 SCRIPT_TAG = "<script>alert(1)</script>"
@@ -15,7 +15,7 @@ ESCAPED_SCRIPT_TAG = "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 def create_song(artist: str, title: str, playlist_count: int = 1, **fields: Any) -> Song:
     """A song keyed and normalised the way the batch job stores it, its words in the word table
-    as a build's load would leave them."""
+    and the postings as a build's load would leave them."""
     artist_norm, title_norm = match_key(artist), match_key(title)
     song = Song.objects.create(
         key=zlib.crc32(f"{artist_norm}\x1f{title_norm}".encode()),
@@ -27,6 +27,7 @@ def create_song(artist: str, title: str, playlist_count: int = 1, **fields: Any)
         **fields,
     )
     catalog_words_refresh()
+    song_words_refresh()
     return song
 
 

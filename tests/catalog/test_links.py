@@ -1,4 +1,5 @@
 import pytest
+from django.template import engines
 from django.urls import (
     NoReverseMatch,
     clear_script_prefix,
@@ -8,7 +9,8 @@ from django.urls import (
     set_script_prefix,
 )
 
-from catalog.links import artist_url, song_url
+from catalog.links import artist_url, pk_url, song_url
+from catalog.models import Song
 
 
 def test_song_url_is_what_reverse_returns():
@@ -53,3 +55,46 @@ def test_links_follow_a_swapped_url_configuration(settings):
     assert song_url(7) == "/songs/7/"
     settings.ROOT_URLCONF = __name__
     assert song_url(7) == "/elsewhere/7/"
+
+
+@pytest.mark.parametrize(
+    "view_name", ["playlists:add", "accounts:favourite", "accounts:unfavourite"]
+)
+def test_pk_url_is_what_reverse_returns(view_name):
+    for pk in (1, 42, 2_000_000):
+        assert pk_url(view_name, pk) == reverse(view_name, args=[pk])
+
+
+# The song card's markup as the template wrote it before catalog_links built it in Python.
+CARD_TEMPLATE = """{% load catalog_numbers %}{% with url=song.get_absolute_url %}\
+<div class="song-card__names"><a class="song-card__title" href="{{ url }}">{{ song.title }}</a>\
+{% if show_artist %}<span class="song-card__artist">{% if song.artist_norm %}\
+<a href="{{ song.get_artist_url }}">{{ song.artist }}</a>{% else %}{{ song.artist }}{% endif %}\
+</span>{% endif %}</div>|<span class="song-card__count">{{ song.playlist_count|grouped }} \
+playlist{{ song.playlist_count|pluralize }}</span><a class="song-card__action" href="{{ url }}" \
+aria-label="Songs like {{ song.title }}">Similar songs →</a>{% endwith %}"""
+CARD_TAGS = (
+    "{% load catalog_links %}{% song_card_names song show_artist %}|{% song_card_count song %}"
+)
+
+
+@pytest.mark.parametrize("show_artist", [True, False])
+@pytest.mark.parametrize(
+    ("artist", "artist_norm", "title", "playlist_count"),
+    [
+        ("Adele", "adele", "Hello", 1),
+        ("AC/DC & <b>", "ac/dc and <b>", 'Say "Hi" & <script>', 1234567),
+        ("(Untitled)", "", "It's", 0),
+    ],
+)
+def test_song_cards_built_in_python_are_what_the_template_wrote(
+    show_artist, artist, artist_norm, title, playlist_count
+):
+    song = Song(pk=7, artist=artist, artist_norm=artist_norm, title=title)
+    song.playlist_count = playlist_count
+    context = {"song": song, "show_artist": show_artist}
+    engine = engines["django"]
+
+    built = engine.from_string(CARD_TAGS).render(context)
+
+    assert built == engine.from_string(CARD_TEMPLATE).render(context)

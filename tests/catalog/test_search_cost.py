@@ -10,9 +10,10 @@ from django.db import connection
 from django.urls import reverse
 
 from catalog import selectors
-from catalog.models import CatalogWord, Song
+from catalog.models import CatalogWord, Song, SongWord
+from catalog.search import SEARCH_RESULTS_COUNTED, search_paginator
 from catalog.selectors import near_misses, song_suggestions, unknown_words, word_corrections
-from catalog.services import catalog_words_refresh
+from catalog.services import catalog_words_refresh, song_words_refresh
 from matching.names import match_key
 from tests.catalog.conftest import create_song
 
@@ -40,6 +41,7 @@ def catalogue(db) -> None:
         for number in range(CATALOGUE_SIZE)
     )
     catalog_words_refresh()
+    song_words_refresh()
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {Song._meta.db_table}")
 
@@ -57,12 +59,12 @@ def scanned(plan: dict, table: str) -> Iterator[tuple[str, int]]:
 
 @contextmanager
 def song_scans(table: str = Song._meta.db_table) -> Iterator[list[tuple[str, int]]]:
-    """The scans of the song table (or `table`) of every SELECT run inside, as PostgreSQL ran
-    them."""
+    """The scans of the song table (or `table`) of every SELECT (or WITH … SELECT) run inside,
+    as PostgreSQL ran them."""
     scans: list[tuple[str, int]] = []
 
     def explain(execute, sql, parameters, many, context):
-        if sql.lstrip().upper().startswith("SELECT") and table in sql:
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")) and table in sql:
             cursor = context["cursor"]
             cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", parameters)
             (document,) = cursor.fetchone()
@@ -185,3 +187,79 @@ def test_words_are_looked_up_through_the_word_tables_indexes(catalogue):
     # "hello" and "wor" are found by prefix, "zzyzx" in no posting list; "helo" and "wrld" have
     # one correction each among the few words sharing their trigrams.
     assert rows_read(scans) <= 10
+
+
+POSTINGS = SongWord._meta.db_table
+
+
+@pytest.fixture
+def postings(catalogue) -> None:
+    """The catalogue's postings among 200,000 more, of hexadecimal words no query below starts
+    (and songs that do not exist): with a few thousand the planner may as well read them all."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {POSTINGS} (song_id, word, playlist_count, place) "
+            "SELECT -i, 'zz' || md5(i::text), i % 1000, 0 FROM generate_series(1, 200000) AS i"
+        )
+        cursor.execute(f"ANALYZE {POSTINGS}")
+
+
+def test_a_word_start_search_reads_the_postings_index_and_the_page_songs_only(postings):
+    # "123" starts the numbers 123 and 1230 to 1239 (of both the band and the title): 11 songs.
+    with song_scans(POSTINGS) as scans, song_scans() as songs:
+        paginator, _ = search_paginator(query="123", artist="", track="", page_number=1)
+
+    assert paginator.count == 11
+    assert scans == [("Index Only Scan", 11)]
+    assert songs == [("Index Scan", 11)]
+
+
+def test_a_search_of_several_words_reads_the_rarest_ones_postings(postings):
+    with song_scans(POSTINGS) as scans, song_scans() as songs:
+        paginator, _ = search_paginator(query="hello 123", artist="", track="", page_number=1)
+
+    assert paginator.count == 11
+    assert scans[0] == ("Index Only Scan", 11)  # the postings of "123"
+    # Then each of its songs' postings looked up by primary key: for "hello", and for "hello"
+    # starting a name (which tells the songs to read for an exact or prefix match: all here).
+    assert {node for node, _ in scans[1:]} <= {"Index Only Scan", "Index Scan"}
+    assert rows_read(scans[1:]) <= 2 * 11 * 4
+    assert rows_read(songs) == 11 + 11  # the exact and prefix match, then the page
+
+
+def test_a_search_whose_rarest_word_is_common_reads_a_bounded_number_of_postings(
+    postings, monkeypatch
+):
+    monkeypatch.setattr(selectors, "FEW_MATCHES", 100)
+
+    with song_scans(POSTINGS) as scans:
+        paginator, _ = search_paginator(query="hello world", artist="", track="", page_number=1)
+
+    assert paginator.count == SEARCH_RESULTS_COUNTED
+    # FEW_MATCHES + 1 postings of "hello" and their songs' checks; then the songs' full-text
+    # index answers.
+    assert scans[0] == ("Index Only Scan", FEW_MATCHES_READ)
+    assert rows_read(scans[1:]) <= 2 * FEW_MATCHES_READ * 4
+
+
+def test_suggestions_read_each_words_most_popular_postings_and_the_songs_suggested_only(
+    postings,
+):
+    with song_scans(POSTINGS) as scans, song_scans() as songs:
+        found = song_suggestions(text="hello", limit=3)
+
+    assert [song.playlist_count for song in found] == [996, 996, 996]
+    assert {node for node, _ in scans} == {"Index Only Scan"}
+    # The word "hello" found, the next word looked for, then hello's 3 most popular songs.
+    assert rows_read(scans) <= 1 + 1 + 3
+    assert songs == [("Index Scan", 3)]
+
+
+def test_suggestions_of_several_words_read_a_bounded_number_of_postings(postings, monkeypatch):
+    monkeypatch.setattr(selectors, "FEW_MATCHES", 100)
+
+    with song_scans(POSTINGS) as scans:
+        found = song_suggestions(text="hello wor", limit=3)
+
+    assert [song.playlist_count for song in found] == [996, 996, 996]
+    assert scans[0] == ("Index Only Scan", FEW_MATCHES_READ)

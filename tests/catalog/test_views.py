@@ -330,7 +330,8 @@ def test_artist_and_track_fields_get_no_near_misses(client, songs):
 
 
 def test_autocomplete_endpoint(client, songs, django_assert_num_queries):
-    with django_assert_num_queries(7):  # the active build id, budget (4), words known, songs
+    # The active build id, budget (4), words known, their postings counted, songs.
+    with django_assert_num_queries(8):
         response = client.get(AUTOCOMPLETE_URL, {"q": "Simon & Garf"})
 
     assert response.status_code == 200
