@@ -47,11 +47,11 @@ def coverage(exact: Path, other: Path) -> tuple[int, int]:
     return int((listed.to_numpy() >= expected.to_numpy()).sum()), int(expected.size)
 
 
-def _neighbour_rows(directory: Path) -> pd.DataFrame:
+def _neighbour_rows(directory: Path, **read: object) -> pd.DataFrame:
     """A build's neighbour rows: `<directory>/neighbours` (the job) or `<directory>` itself (the
-    bar writes its blocks' Parquet files there)."""
+    bar writes its blocks' Parquet files there); `read` goes to `pd.read_parquet`."""
     rows = directory / "neighbours"
-    return pd.read_parquet(rows if rows.is_dir() else directory)
+    return pd.read_parquet(rows if rows.is_dir() else directory, **read)
 
 
 def recall_against(
@@ -61,13 +61,13 @@ def recall_against(
     the reference: the share of each reference top-`at` that `other`'s top-`at` holds, ties
     counted as hits (a neighbour `other` lists whose similarity in the reference reaches the
     `at`-th best; one the reference does not list counts when the reference's last listed
-    similarity ties with its `at`-th, at `other`'s similarity). Averaged over songs."""
-    truth = _neighbour_rows(reference)
-    found = _neighbour_rows(other)
-    keys = np.sort(truth["song_key"].unique())
+    similarity ties with its `at`-th, at `other`'s similarity). Averaged over songs. Only the
+    drawn songs' rows are read."""
+    keys = np.unique(_neighbour_rows(reference, columns=["song_key"])["song_key"].to_numpy())
     chosen = np.random.default_rng(seed).choice(keys, size=min(songs, keys.size), replace=False)
-    truth = truth[truth["song_key"].isin(chosen)]
-    found = found[found["song_key"].isin(chosen) & (found["rank"] <= at)]
+    drawn = [("song_key", "in", chosen.tolist())]
+    truth = _neighbour_rows(reference, filters=drawn)
+    found = _neighbour_rows(other, filters=[*drawn, ("rank", "<=", at)])
     listed_by_song = {key: rows for key, rows in found.groupby("song_key")}
     recalls = []
     for key, rows in truth.groupby("song_key"):

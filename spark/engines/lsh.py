@@ -321,8 +321,7 @@ def verified_top_k(
     extra_a, extra_b = single_playlist_candidates(matrix, multi, k)
     a, b = np.r_[a, extra_a], np.r_[b, extra_b]
     common = np.r_[common, np.ones(extra_a.size, np.int64)]
-    degrees = matrix.degrees.astype(np.int64)
-    total = degrees[a] + degrees[b] - common
+    total = matrix.degrees[a].astype(np.int64) + matrix.degrees[b] - common
     found, lists = ranked_lists(end - start, k)
     _rank_pairs((a - start).astype(np.int64), b.astype(np.int64), common, total, found, lists)
     rows, neighbour, shared, union, rank = listed(found, lists)
