@@ -26,7 +26,9 @@ from spark.engines.blocks import (
 )
 from spark.matrix import SongMatrix, blocks
 
-PAIR_SCHEMA = "block int, a int, b int, shared int"
+# A candidate row holds one verification block's pairs from one band group, packed (`pack_pairs`):
+# a few large binary rows shuffle far faster than one small row per pair.
+PAIR_SCHEMA = "block int, pairs binary"
 # Work (product entries of the exact fill-in) per verification task.
 VERIFY_WORK = 60_000_000
 
@@ -50,6 +52,7 @@ class Counters:
         self.capped_buckets = context.accumulator(0)
         self.candidate_pairs = context.accumulator(0)
         self.verified_pairs = context.accumulator(0)
+        self.kept_pairs = context.accumulator(0)
         self.filled_exactly = context.accumulator(0)
 
     def add(self, bucket_rows: int, stats: lsh.BandStats) -> None:
@@ -68,6 +71,7 @@ class Counters:
             "capped_buckets": self.capped_buckets.value,
             "candidate_pairs": self.candidate_pairs.value,
             "verified_pairs": self.verified_pairs.value,
+            "kept_pairs": self.kept_pairs.value,
             "filled_exactly": self.filled_exactly.value,
         }
 
@@ -89,6 +93,17 @@ def band_groups(bands: int, tasks: int) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
 
 
+def pack_pairs(a: np.ndarray, b: np.ndarray, shared: np.ndarray) -> bytes:
+    """Pairs (a, b) and their shared playlists as the bytes of one (n, 3) int32 array."""
+    return np.column_stack([a, b, shared]).astype(np.int32).tobytes()
+
+
+def unpack_pairs(packed: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs of several `pack_pairs` rows, concatenated: a, b, shared (int64)."""
+    pairs = np.frombuffer(b"".join(packed), np.int32).reshape(-1, 3).astype(np.int64)
+    return pairs[:, 0], pairs[:, 1], pairs[:, 2]
+
+
 def _candidate_block(
     settings: lsh.LshSettings, ranges: list[tuple[int, int]], k: int, counters: Counters
 ) -> BlockCompute:
@@ -98,14 +113,14 @@ def _candidate_block(
         table = _hash_table(matrix, settings)
         a, b, shared, stats = lsh.band_candidates(matrix, table, settings, range(first, last), k)
         counters.add(int((matrix.degrees >= 2).sum()) * (last - first), stats)
-        yield pd.DataFrame(
-            {
-                "block": (np.searchsorted(starts, a, side="right") - 1).astype(np.int32),
-                "a": a.astype(np.int32),
-                "b": b.astype(np.int32),
-                "shared": shared.astype(np.int32),
-            }
-        )
+        counters.kept_pairs.add(int(a.size))
+        # `a` ascends, so each verification block's pairs are one slice.
+        cuts = np.searchsorted(a, starts).tolist() + [a.size]
+        for block in range(len(ranges)):
+            begin, end = cuts[block], cuts[block + 1]
+            if begin < end:
+                packed = pack_pairs(a[begin:end], b[begin:end], shared[begin:end])
+                yield pd.DataFrame({"block": np.array([block], np.int32), "pairs": [packed]})
 
     return compute
 
@@ -118,8 +133,9 @@ def lsh_candidates(
     counters: Counters,
     tasks: int,
 ) -> Rows:
-    """Candidate pairs (block, a, b, shared): each song's k best verified partners per band group
-    and how many playlists they share, `block` being a's verification block (`ranges`). One
+    """Candidate rows (block, pairs): each song's k best verified partners per band group and how
+    many playlists they share (`pack_pairs`), one row per group and verification block of the
+    first song (`ranges`). One
     block per group of bands (`band_groups` of `tasks`), each holding the whole matrix: no
     bucket row is shuffled, only k pairs per song and group."""
     compute = _candidate_block(settings, ranges, k, counters)
@@ -134,22 +150,15 @@ def task_count(spark: SparkSession) -> int:
 def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
     # An empty row per block, so that blocks without candidates still get their
     # single-playlist and exact fill-in lists.
-    return [(block, -1, -1, 0) for block in range(len(ranges))]
+    return [(block, b"") for block in range(len(ranges))]
 
 
 def _verify_block(ranges: list[tuple[int, int]], k: int, counters: Counters) -> GroupCompute:
     def compute(matrix: SongMatrix, frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
         for block, group in frame.groupby("block", sort=True):
             start, end = ranges[int(block)]
-            real = group[group["a"] >= 0]
-            found, counts = lsh.verified_top_k(
-                matrix,
-                real["a"].to_numpy(np.int64),
-                real["b"].to_numpy(np.int64),
-                real["shared"].to_numpy(np.int64),
-                np.arange(start, end),
-                k,
-            )
+            a, b, shared = unpack_pairs(group["pairs"].tolist())
+            found, counts = lsh.verified_top_k(matrix, a, b, shared, np.arange(start, end), k)
             counters.filled_exactly.add(counts["filled_exactly"])
             yield neighbour_frame(matrix, found)
 

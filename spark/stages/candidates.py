@@ -25,14 +25,14 @@ def find_candidates(
     k: int,
     counters: minhash.Counters,
     tasks: int,
-) -> tuple[Rows, int]:
-    """`minhash.lsh_candidates`, kept for verification, and how many pairs were kept."""
+) -> Rows:
+    """`minhash.lsh_candidates`, kept for verification."""
     candidates = minhash.lsh_candidates(runner, settings, ranges, k, counters, tasks)
-    candidates, kept = runner.keep(candidates)
+    candidates, _ = runner.keep(candidates)
     report(
         "candidates",
         pairs=counters.candidate_pairs.value,
-        kept=kept,
+        kept=counters.kept_pairs.value,
         capped_buckets=counters.capped_buckets.value,
     )
-    return candidates, kept
+    return candidates

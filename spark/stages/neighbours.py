@@ -68,13 +68,13 @@ def _run_minhash(
     ranges = minhash.verification_blocks(runner.matrix)
     with stages.stage("candidates"):
         tasks = minhash.task_count(spark)
-        candidates, kept = find_candidates(runner, settings, ranges, args.k, counters, tasks)
+        candidates = find_candidates(runner, settings, ranges, args.k, counters, tasks)
     with stages.stage("neighbours"):
         found = minhash.verified_neighbours(runner, candidates, ranges, args.k, counters)
         runner.write(found, output)
         runner.drop(candidates)
     signatures = int((runner.matrix.degrees >= 2).sum())  # songs in one playlist need none
-    return {"signatures": signatures, "kept_pairs": kept, **counters.values()}
+    return {"signatures": signatures, **counters.values()}
 
 
 def _run_mllib(
