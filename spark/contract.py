@@ -65,12 +65,12 @@ OPTIONS: tuple[Option, ...] = (
         ("auto", "exact", "minhash"),
     ),
     Option("max-bad-share", float, 0.05, "share of malformed lines above which the job stops"),
-    Option("lsh-threshold", float, 0.112, "the S-curve's steep point", True, ("auto", "minhash")),
+    Option("lsh-threshold", float, 0.129, "the S-curve's steep point", True, ("auto", "minhash")),
     Option("lsh-rows", int, 2, "r: MinHash rows per band", True, ("auto", "minhash")),
     Option(
         "lsh-bands", int, None, "b: bands (blank: from the threshold)", True, ("auto", "minhash")
     ),
-    Option("lsh-cap", int, 10, "bucket window (songs)", True, ("auto", "minhash")),
+    Option("lsh-cap", int, 30, "bucket window (songs)", True, ("auto", "minhash")),
     Option("hash-tables", int, 10, "MLlib MinHashLSH hash tables", True, ("mllib",)),
     Option(
         "max-distance",
