@@ -22,12 +22,12 @@ from benchmarks.measure import PeakMemory, Run, generated, load_average, run_bui
 from benchmarks.outputs import recall_against
 
 SWEEP = [  # (bands, rows, cap)
-    (39, 2, 10),
-    (25, 2, 10),
-    (39, 2, 20),
     (80, 2, 10),
-    (80, 2, 20),
-    (60, 3, 10),
+    (80, 2, 30),
+    (60, 2, 10),
+    (60, 2, 30),
+    (50, 2, 30),
+    (40, 2, 30),
 ]
 GIB = 1024**3
 
