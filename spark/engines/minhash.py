@@ -147,7 +147,7 @@ def task_count(spark: SparkSession) -> int:
     return max(2, spark.sparkContext.defaultParallelism)
 
 
-def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, int, int]]:
+def _markers(ranges: list[tuple[int, int]]) -> list[tuple[int, bytes]]:
     # An empty row per block, so that blocks without candidates still get their
     # single-playlist and exact fill-in lists.
     return [(block, b"") for block in range(len(ranges))]
