@@ -24,6 +24,9 @@ from matching.names import match_key
 # A one-word suggestion merges the most popular songs of each word it starts, up to this many
 # words; beyond, the caller reads the most popular songs instead.
 PREFIX_WORDS = 1_000
+# A query's first word is read instead of its rarest when it starts at most this many times as
+# many postings.
+FIRST_WORD_FACTOR = 4
 
 _SONG_COLUMNS = [field.column for field in Song._meta.concrete_fields]
 _SONG_ATTRIBUTES = [field.attname for field in Song._meta.concrete_fields]
@@ -36,7 +39,8 @@ class TooCommon(Exception):
 @dataclass(frozen=True)
 class WordStarts:
     """A free-text query the postings can answer: `key` as `match_key` makes it, its distinct
-    `words`, and `rarest`, the word whose postings are read (the others are checked)."""
+    `words`, and `rarest`, the word whose postings are read (the others are checked): the
+    rarest, or the first where it is nearly as rare."""
 
     key: str
     words: tuple[str, ...]
@@ -49,7 +53,8 @@ def word_starts(text: str) -> WordStarts | None:
     INDEXED_PREFIX_LENGTH letters, or a word as long as the postings' words are cut to.
 
     A query of more than one word looks its words' postings up in the word table first
-    (`CatalogWord`'s song counts, one statement) to read the rarest one's."""
+    (`CatalogWord`'s song counts, one statement) to read the rarest one's, or the first one's
+    where it starts at most FIRST_WORD_FACTOR times as many."""
     key = match_key(text)
     words = tuple(dict.fromkeys(key.split()))
     long_words = [word for word in words if len(word) >= selectors.INDEXED_PREFIX_LENGTH]
@@ -69,8 +74,15 @@ def word_starts(text: str) -> WordStarts | None:
         cursor.execute(f"SELECT {counts}", [f"{word}%" for word in long_words])
         estimates = cursor.fetchone()
     # Of words as common, the longest: the word table counts words split at spaces only.
-    rarest = min(zip(estimates, long_words, strict=True), key=lambda pair: (pair[0], -len(pair[1])))
-    return WordStarts(key, words, rarest[1])
+    fewest, rarest = min(
+        zip(estimates, long_words, strict=True), key=lambda pair: (pair[0], -len(pair[1]))
+    )
+    nearly_as_rare = min(FIRST_WORD_FACTOR * fewest, selectors.FEW_MATCHES)
+    if long_words[0] == words[0] and estimates[0] <= nearly_as_rare:
+        # The first word's postings also tell which songs can match the whole query (see
+        # `_matches_sql`): reading a few more of them saves a lookup per song.
+        rarest = words[0]
+    return WordStarts(key, words, rarest)
 
 
 def _matches_sql(search: WordStarts, *, ranked: bool, bounded: bool) -> tuple[str, list]:
@@ -96,11 +108,18 @@ def _matches_sql(search: WordStarts, *, ranked: bool, bounded: bool) -> tuple[st
     elif ranked:
         # Several: only a song whose artist or title starts with the first word, whole (a space
         # follows it in the query), can match the whole query exactly or by prefix; those few
-        # songs are read to tell.
+        # songs are read to tell. When the first word's postings are the ones read, they say
+        # which songs those are; else a posting of the first word is looked up per song.
+        if search.rarest == search.words[0]:
+            head = f"bool_or(word = %s AND place & {SongWord.STARTS_NAME} <> 0)"
+        else:
+            head = (
+                f"EXISTS (SELECT 1 FROM {table} AS head "
+                "WHERE head.song_id = candidate.song_id AND head.word = %s "
+                f"AND head.place & {SongWord.STARTS_NAME} <> 0)"
+            )
         match = (
-            f", CASE WHEN NOT EXISTS (SELECT 1 FROM {table} AS head "
-            "WHERE head.song_id = candidate.song_id AND head.word = %s "
-            f"AND head.place & {SongWord.STARTS_NAME} <> 0) THEN 0 ELSE (SELECT CASE "
+            f", CASE WHEN NOT {head} THEN 0 ELSE (SELECT CASE "
             "WHEN song.title_norm = %s OR song.artist_norm = %s OR song.name_norm = %s THEN 2 "
             "WHEN song.title_norm LIKE %s OR song.artist_norm LIKE %s THEN 1 ELSE 0 END "
             f"FROM {songs} AS song WHERE song.id = candidate.song_id) END AS match"

@@ -6,7 +6,7 @@ import random
 import pytest
 from django.db.models import QuerySet
 
-from catalog import selectors
+from catalog import postings, selectors
 from catalog.models import Song
 from catalog.pagination import CappedPaginator
 from catalog.postings import RankedMatches, most_popular_matches, word_starts
@@ -14,6 +14,7 @@ from catalog.search import SEARCH_RESULTS_COUNTED, SONGS_PER_PAGE, search_pagina
 from catalog.selectors import song_search, song_suggestions
 from catalog.services import catalog_words_refresh, song_words_refresh
 from matching.names import match_key
+from tests.catalog.conftest import create_song
 
 # Few syllables, so that words share their starts and many names share words.
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "sa"]
@@ -88,7 +89,12 @@ def answers(songs) -> list[tuple[int, str, str]]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_postings_rank_word_starts_as_the_songs_full_text_search_does(db, seed):
+# 0: the rarest word's postings are read; 10**9: the first word's wherever it is long enough.
+@pytest.mark.parametrize("first_word_factor", [0, 10**9])
+def test_the_postings_rank_word_starts_as_the_songs_full_text_search_does(
+    db, seed, first_word_factor, monkeypatch
+):
+    monkeypatch.setattr(postings, "FIRST_WORD_FACTOR", first_word_factor)
     songs = generated_catalogue(seed)
     compared = 0
     for query in generated_queries(seed, songs):
@@ -180,3 +186,16 @@ def test_short_words_are_checked_and_the_rarest_long_word_read(songs):
         ("simon", "and", "garf"),
         "simon",
     )
+
+
+def test_the_first_word_is_read_where_it_is_nearly_as_rare(db):
+    for number in range(8):
+        create_song(f"Gamma {number}", "Song")
+    for number in range(3):
+        create_song(f"Alpha {number}", "Song")
+    create_song("Alpha Beta Gamma", "Song")
+
+    # "alpha" starts 4 postings, "beta" 1: at most FIRST_WORD_FACTOR (4) times as many.
+    assert word_starts("alpha beta").rarest == "alpha"
+    # "gamma" starts 9.
+    assert word_starts("gamma beta").rarest == "beta"
