@@ -26,11 +26,12 @@ def search_paginator(
     """Pages of the songs matching the search, and whether they are near misses; page
     `page_number` is fetched with the count (`CappedPaginator.fetch`).
 
-    A free-text query with a word no catalogue word contains (`unknown_words`) goes straight to
-    its closest spellings. Otherwise it is first matched at word starts (the postings' word
-    index, `catalog.postings`, else the selective full-text index), then anywhere in the names,
-    then, when no song contains the words, by the closest spellings; one of words shorter than
-    TRIGRAM_LENGTH only, at word starts among the most popular songs (`within_popular_window`).
+    A free-text query is first matched at word starts (the postings' word index,
+    `catalog.postings`, else the selective full-text index). Failing that, a query with a word
+    no catalogue word contains (`unknown_words`) goes straight to its closest spellings; others
+    are matched anywhere in the names, then, when no song contains the words, by the closest
+    spellings. One of words shorter than TRIGRAM_LENGTH only is matched at word starts among the
+    most popular songs (`within_popular_window`).
     The artist and track fields say which column to match: they get substring matching only.
     Call it inside `search_time_budget()`.
     """
@@ -42,12 +43,13 @@ def search_paginator(
         if word_start_query(query):
             songs = within_popular_window(song_search(query=query, word_starts=True))
         return _paginator(songs, page_number), False
-    if free_text and (unknown := unknown_words(query)):
-        return _paginator(near_misses(query, unknown=unknown), page_number), True
     if free_text and word_start_query(query):
+        # Most searches end here, their words known without a statement to ask.
         paginator = _word_start_paginator(query, page_number)
         if paginator.count:
             return paginator, False
+    if free_text and (unknown := unknown_words(query)):
+        return _paginator(near_misses(query, unknown=unknown), page_number), True
     paginator = _paginator(song_search(query=query, artist=artist, track=track), page_number)
     if paginator.count == 0 and free_text:
         return _paginator(near_misses(query), page_number), True

@@ -13,24 +13,36 @@ API_SEARCH_URL = reverse("api:search")
 AUTOCOMPLETE_URL = reverse("api:autocomplete")
 
 
+@pytest.fixture(
+    autouse=True,
+    params=[
+        pytest.param("in a transaction", marks=pytest.mark.django_db),
+        # As the site runs requests: each statement its own transaction.
+        pytest.param("autocommit", marks=pytest.mark.django_db(transaction=True)),
+    ],
+)
+def statements(request) -> str:
+    return request.param
+
+
 def statement_timeout() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('statement_timeout')")
         return cursor.fetchone()[0]
 
 
-def test_a_statement_past_the_budget_is_too_broad(db, settings):
+def test_a_statement_past_the_budget_is_too_broad(settings):
     settings.SONGREC_SEARCH_TIME_BUDGET_MS = 20
     before = statement_timeout()
 
     with pytest.raises(SearchTooBroad), search_time_budget(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_sleep(5)")
 
-    # The surrounding transaction goes on, with the timeout it had.
+    # The connection (and a surrounding transaction) goes on, with the timeout it had.
     assert statement_timeout() == before
 
 
-def test_statements_within_the_budget_run_and_the_timeout_is_put_back(db, settings):
+def test_statements_within_the_budget_run_and_the_timeout_is_put_back(settings):
     settings.SONGREC_SEARCH_TIME_BUDGET_MS = 2000
     before = statement_timeout()
 
@@ -40,7 +52,23 @@ def test_statements_within_the_budget_run_and_the_timeout_is_put_back(db, settin
     assert statement_timeout() == before
 
 
-def test_a_budget_of_zero_sets_no_timeout(db, settings):
+def test_outside_a_transaction_the_budget_costs_no_statement_of_its_own(settings, statements):
+    settings.SONGREC_SEARCH_TIME_BUDGET_MS = 2000
+    sent = []
+
+    def record(run, sql, parameters, many, context):
+        sent.append(sql)
+        return run(sql, parameters, many, context)
+
+    with connection.execute_wrapper(record), search_time_budget(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+    # In a transaction: a savepoint, the budget set, the statement, the budget put back, the
+    # savepoint released.
+    assert len(sent) == (1 if statements == "autocommit" else 5)
+
+
+def test_a_budget_of_zero_sets_no_timeout(settings):
     settings.SONGREC_SEARCH_TIME_BUDGET_MS = 0
     before = statement_timeout()
 
@@ -48,7 +76,7 @@ def test_a_budget_of_zero_sets_no_timeout(db, settings):
         assert statement_timeout() == before
 
 
-def test_other_database_errors_are_not_too_broad(db, settings):
+def test_other_database_errors_are_not_too_broad(settings):
     settings.SONGREC_SEARCH_TIME_BUDGET_MS = 2000
 
     with pytest.raises(DataError) as raised, search_time_budget(), connection.cursor() as cursor:
