@@ -24,7 +24,12 @@ def accounts(request: HttpRequest) -> dict[str, object]:
     if user is not None and user.is_authenticated:
         context["favourite_keys"] = SimpleLazyObject(lambda: favourite_keys(user=user))
     else:
-        context |= {"favourite_keys": set(), "log_in_url": log_in_url(request)}
+        # The heart's log-in link alone: the template above tells the two apart for every song.
+        context |= {
+            "song_actions_template": "accounts/_favourite_log_in.html",
+            "favourite_keys": set(),
+            "log_in_url": log_in_url(request),
+        }
     return context
 
 

@@ -28,9 +28,6 @@ PREFIX_WORDS = 1_000
 # many postings.
 FIRST_WORD_FACTOR = 4
 
-_SONG_COLUMNS = [field.column for field in Song._meta.concrete_fields]
-_SONG_ATTRIBUTES = [field.attname for field in Song._meta.concrete_fields]
-
 
 class TooCommon(Exception):
     """Every long word of the query starts more than FEW_MATCHES postings."""
@@ -155,9 +152,9 @@ def _bounded(search: WordStarts) -> bool:
 
 
 def _songs(rows: list[tuple], *, offset: int) -> list[Song]:
-    """Songs from rows whose columns from `offset` on are `_SONG_COLUMNS`."""
+    """Songs from rows whose columns from `offset` on are `selectors.SONG_COLUMNS`."""
     return [
-        Song.from_db(connection.alias, _SONG_ATTRIBUTES, row[offset:])
+        Song.from_db(connection.alias, selectors.SONG_ATTRIBUTES, row[offset:])
         for row in rows
         if row[offset] is not None
     ]
@@ -175,7 +172,7 @@ class RankedMatches(Sequence[Song]):
     def window(self, bottom: int, top: int) -> tuple[list[Song], int]:
         """The songs ranked `bottom` to `top` (from 0) and how many songs match in all."""
         sql, parameters = _matches_sql(self.search, ranked=True, bounded=_bounded(self.search))
-        columns = ", ".join(f"song.{column}" for column in _SONG_COLUMNS)
+        columns = ", ".join(f"song.{column}" for column in selectors.SONG_COLUMNS)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"{sql}, page AS (SELECT song_id, match, playlist_count, "
@@ -238,7 +235,7 @@ def most_popular_matches(search: WordStarts, *, limit: int) -> list[Song] | None
         )
         parameters.append(limit)
         read = selectors.FEW_MATCHES
-    columns = ", ".join(f"song.{column}" for column in _SONG_COLUMNS)
+    columns = ", ".join(f"song.{column}" for column in selectors.SONG_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(
             f"{sql} SELECT read.read, {columns} FROM read LEFT JOIN top ON true "

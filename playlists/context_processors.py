@@ -21,6 +21,9 @@ def playlists(request: HttpRequest) -> dict[str, object]:
         "playlist_can_post": can_post,
         "playlist_keys": frozenset(),
     }
-    if can_post and hasattr(request, "session"):
+    if not can_post:
+        # The link alone: the template above tells the cases apart for every song.
+        context["playlist_button_template"] = "playlists/_add_link.html"
+    elif hasattr(request, "session"):
         context["playlist_keys"] = SimpleLazyObject(lambda: frozenset(draft(request.session).keys))
     return context

@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from catalog.api import ApiError, SongBrief
-from catalog.models import Song
+from catalog.selectors import song_by_pk
 from recommendations.models import Neighbour
 from recommendations.selectors import recommendations_for_song
 from recommendations.views import RECOMMENDATIONS_SHOWN
@@ -69,7 +69,7 @@ def song_recommendations(
 ) -> Any:
     """The songs that share the most playlists with song `pk` in the active build; none before
     the first build."""
-    song = Song.objects.filter(pk=pk).first()
+    song = song_by_pk(pk)
     if song is None:
         raise HttpError(404, "No song with that id.")
     recommendations = recommendations_for_song(

@@ -1,8 +1,8 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from catalog.models import Song
+from catalog.selectors import song_by_pk
 from recommendations.selectors import active_build, recommendations_for_song
 from recommendations.signals import song_page_viewed
 
@@ -11,7 +11,9 @@ RECOMMENDATIONS_SHOWN = 10
 
 @require_safe
 def song_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    song = get_object_or_404(Song, pk=pk)
+    song = song_by_pk(pk)
+    if song is None:
+        raise Http404("No song with that id.")
     song_page_viewed.send(sender=song_detail, request=request, song=song)
     # Anything but an explicit "1" keeps the default, so a hand-edited URL still renders.
     include_same_artist = request.GET.get("same_artist") == "1"

@@ -7,6 +7,7 @@ from catalog.selectors import (
     catalogue_songs,
     near_misses,
     random_song,
+    song_by_pk,
     song_search,
     song_suggestions,
     word_start_query,
@@ -23,6 +24,23 @@ def plan(sql: str, parameters: list) -> str:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(f"EXPLAIN {sql}", parameters)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_song_by_primary_key_is_the_model_the_orm_reads(songs):
+    retired = songs["retired"]
+
+    found = song_by_pk(retired.pk)
+
+    assert [getattr(found, name) for name in selectors.SONG_ATTRIBUTES] == [
+        getattr(retired, name) for name in selectors.SONG_ATTRIBUTES
+    ]
+    assert found.name_norm == "neil diamond hello again"
+    assert found._state.adding is False
+
+
+@pytest.mark.parametrize("pk", [0, -1, 10**6, 2**63])
+def test_no_song_has_a_primary_key_out_of_range_or_unused(songs, pk):
+    assert song_by_pk(pk) is None
 
 
 def test_exact_title_ranks_before_prefix_before_word_match(songs):
