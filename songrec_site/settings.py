@@ -89,9 +89,6 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'songrec.sqlite3'}"),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # The same backend, with a health check that costs no round trip (songrec_site/db/base.py).
-    DATABASES["default"]["ENGINE"] = "songrec_site.db"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: pages for anonymous visitors and the active build's id. CACHE_URL: locmemcache://
