@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from catalog.models import Song
+from catalog.selectors import SONG_ATTRIBUTES, SONG_COLUMNS
 from recommendations.models import Build, Neighbour
 
 ACTIVE_BUILD_CACHE_KEY = "recommendations:active-build"
@@ -21,6 +22,8 @@ ACTIVE_BUILD_CACHE_SECONDS = 5
 # trip to it, not two; `forget_active_build_id` clears it at once in the activating process.
 ACTIVE_BUILD_MEMO_SECONDS = 1.0
 _memo: tuple[float, int] = (0.0, 0)  # (monotonic time it expires, build id or 0)
+# A neighbour row's attribute names, in the order hand-written statements read its columns.
+_NEIGHBOUR_ATTRIBUTES = [field.attname for field in Neighbour._meta.concrete_fields]
 
 
 def active_build() -> Build | None:
@@ -70,24 +73,14 @@ def recommendations_for_song(
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-    neighbour_names, song_names = _model_attributes()
-    split = len(neighbour_names)
+    split = len(_NEIGHBOUR_ATTRIBUTES)
     recommendations = []
     for position, row in enumerate(rows, start=1):
-        recommendation = Neighbour.from_db(connection.alias, neighbour_names, row[:split])
-        recommendation.neighbour = Song.from_db(connection.alias, song_names, row[split:])
+        recommendation = Neighbour.from_db(connection.alias, _NEIGHBOUR_ATTRIBUTES, row[:split])
+        recommendation.neighbour = Song.from_db(connection.alias, SONG_ATTRIBUTES, row[split:])
         recommendation.position = position
         recommendations.append(recommendation)
     return recommendations
-
-
-@functools.cache
-def _model_attributes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The attribute names of a neighbour row's fields and a song's, in the statement's order."""
-    return (
-        tuple(field.attname for field in Neighbour._meta.concrete_fields),
-        tuple(field.attname for field in Song._meta.concrete_fields),
-    )
 
 
 @functools.cache
@@ -95,7 +88,7 @@ def _recommendations_sql(*, include_same_artist: bool) -> str:
     """The statement of `recommendations_for_song`: the neighbour rows' columns, then the other
     song's, in the models' field order; parameters song key, [artist_norm,] limit."""
     columns = [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
-    columns += [f"o.{field.column}" for field in Song._meta.concrete_fields]
+    columns += [f"o.{column}" for column in SONG_COLUMNS]
     same_artist = "" if include_same_artist else "AND o.artist_norm <> %s"
     return (
         f"SELECT {', '.join(columns)} FROM {Neighbour._meta.db_table} n "
@@ -139,13 +132,12 @@ def summed_neighbours(
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-    _, song_names = _model_attributes()
-    split = 3 + len(song_names)
+    split = 3 + len(SONG_ATTRIBUTES)
     return [
         SummedNeighbour(
-            song=Song.from_db(connection.alias, song_names, row[3:split]),
+            song=Song.from_db(connection.alias, SONG_ATTRIBUTES, row[3:split]),
             score=row[0],
-            because=Song.from_db(connection.alias, song_names, row[split:]),
+            because=Song.from_db(connection.alias, SONG_ATTRIBUTES, row[split:]),
             because_weight=row[2],
             seed_count=row[1],
         )
@@ -160,8 +152,7 @@ def _summed_sql(seed_count: int, exclude_count: int) -> str:
     seed_rows = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS DOUBLE PRECISION))"] * seed_count)
     excluded = ", ".join(["%s"] * exclude_count)
     exclude = f"AND n.neighbour_key NOT IN ({excluded})" if exclude_count else ""
-    song_columns = [field.column for field in Song._meta.concrete_fields]
-    columns = [f"o.{name}" for name in song_columns] + [f"s.{name}" for name in song_columns]
+    columns = [f"o.{name}" for name in SONG_COLUMNS] + [f"s.{name}" for name in SONG_COLUMNS]
     song_table = Song._meta.db_table
     return f"""
         WITH seed (song_key, weight) AS (VALUES {seed_rows}),

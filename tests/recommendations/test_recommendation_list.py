@@ -6,12 +6,12 @@ from recommendations.templatetags.recommendation_list import recommendation_list
 from tests.catalog.conftest import ESCAPED_SCRIPT_TAG, SCRIPT_TAG
 
 
-def recommendation(*, similarity: float, artist_norm: str, position: int = 3) -> Neighbour:
+def recommendation(*, similarity: float, artist_norm: str) -> Neighbour:
     recommended = Neighbour(similarity=similarity)
     recommended.neighbour = Song(
         pk=42, artist=SCRIPT_TAG, title=SCRIPT_TAG, artist_norm=artist_norm
     )
-    recommended.position = position
+    recommended.position = 3
     return recommended
 
 
