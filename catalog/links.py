@@ -7,7 +7,9 @@ per URL configuration and script prefix (both keys of the memo: tests that swap 
 a new resolver, and a site mounted under a prefix its own) and the argument put in place.
 
 Song pages are served by another app, which names its view here (`register_song_view`, from its
-AppConfig.ready()): the catalogue does not know who serves them.
+AppConfig.ready()): the catalogue does not know who serves them. Views without arguments, the
+site's navigation on every page, are reversed once per URL configuration and script prefix too
+(`view_url`).
 """
 
 from functools import lru_cache
@@ -39,6 +41,17 @@ def _around(view_name: str, resolver: URLResolver, prefix: str) -> tuple[str, st
 
 def _parts(view_name: str) -> tuple[str, str]:
     return _around(view_name, get_resolver(get_urlconf()), get_script_prefix())
+
+
+@lru_cache(maxsize=128)
+def _view_url(view_name: str, resolver: URLResolver, prefix: str) -> str:
+    return reverse(view_name, urlconf=resolver.urlconf_name)
+
+
+def view_url(view_name: str) -> str:
+    """What reverse(view_name) returns, for a view without arguments: the links every page's
+    header and navigation carry (`{% view_url %}`)."""
+    return _view_url(view_name, get_resolver(get_urlconf()), get_script_prefix())
 
 
 def song_url(pk: int) -> str:

@@ -7,6 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog.links import pk_url as _pk_url
+from catalog.links import view_url as _view_url
 from catalog.models import Song
 
 register = template.Library()
@@ -17,6 +18,13 @@ def pk_url(view_name: str, pk: int) -> str:
     """`{% url view_name pk %}` for a view taking one whole number, without a reverse() a call
     (`catalog.links.pk_url`)."""
     return _pk_url(view_name, pk)
+
+
+@register.simple_tag
+def view_url(view_name: str) -> str:
+    """`{% url view_name %}` for a view without arguments, reversed once
+    (`catalog.links.view_url`): every page's header links half a dozen of them."""
+    return _view_url(view_name)
 
 
 @register.simple_tag

@@ -9,7 +9,7 @@ from django.urls import (
     set_script_prefix,
 )
 
-from catalog.links import artist_url, pk_url, song_url
+from catalog.links import artist_url, pk_url, song_url, view_url
 from catalog.models import Song
 
 
@@ -31,30 +31,59 @@ def test_artist_url_refuses_what_reverse_refuses():
         artist_url("")
 
 
+# Every view without arguments that the pages' header links.
+HEADER_VIEWS = [
+    "catalog:home",
+    "catalog:search",
+    "catalog:random",
+    "api:autocomplete",
+    "accounts:for_you",
+    "accounts:favourites",
+    "accounts:history",
+    "accounts:password_change",
+    "accounts:logout",
+    "accounts:sign_up",
+    "playlists:playlist",
+]
+
+
+@pytest.mark.parametrize("view_name", HEADER_VIEWS)
+def test_view_url_is_what_reverse_returns(view_name):
+    assert view_url(view_name) == reverse(view_name)
+
+
+def test_view_url_refuses_what_reverse_refuses():
+    with pytest.raises(NoReverseMatch):
+        view_url("catalog:no_such_view")
+
+
 def test_links_follow_the_script_prefix():
     set_script_prefix("/music/")
     try:
         assert song_url(7) == "/music/songs/7/" == reverse("recommendations:song", args=[7])
         assert artist_url("abba") == reverse("catalog:artist", args=["abba"])
+        assert view_url("catalog:search") == "/music/search" == reverse("catalog:search")
     finally:
         clear_script_prefix()
     assert song_url(7) == "/songs/7/"
+    assert view_url("catalog:search") == "/search"
 
 
 def unused_view(request):
     raise AssertionError("only reversed")
 
 
-# Song pages elsewhere: the URL configuration of the last test.
+# Song pages and the home page elsewhere: the URL configuration of the next test.
 urlpatterns = [
-    path("", include(([path("elsewhere/<int:pk>/", unused_view, name="song")], "recommendations")))
+    path("", include(([path("elsewhere/<int:pk>/", unused_view, name="song")], "recommendations"))),
+    path("", include(([path("elsewhere/", unused_view, name="home")], "catalog"))),
 ]
 
 
 def test_links_follow_a_swapped_url_configuration(settings):
-    assert song_url(7) == "/songs/7/"
+    assert (song_url(7), view_url("catalog:home")) == ("/songs/7/", "/")
     settings.ROOT_URLCONF = __name__
-    assert song_url(7) == "/elsewhere/7/"
+    assert (song_url(7), view_url("catalog:home")) == ("/elsewhere/7/", "/elsewhere/")
 
 
 @pytest.mark.parametrize(

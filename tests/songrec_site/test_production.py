@@ -102,7 +102,7 @@ def test_production_settings_harden_cookies_transport_and_static_files():
         True,
         31536000,
         ["HTTP_X_FORWARDED_PROTO", "https"],
-        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "songrec_site.storage.StaticFilesStorage",
         ["stdout"],
     ]
 
