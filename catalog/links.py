@@ -32,26 +32,27 @@ def register_song_view(view_name: str) -> None:
     _song_view = view_name
 
 
-@lru_cache(maxsize=32)
-def _around(view_name: str, resolver: URLResolver, prefix: str) -> tuple[str, str]:
-    url = reverse(view_name, urlconf=resolver.urlconf_name, args=[_PLACEHOLDER])
+@lru_cache(maxsize=128)
+def _around(
+    view_name: str, resolver: URLResolver, prefix: str, with_argument: bool
+) -> tuple[str, str]:
+    url = reverse(
+        view_name, urlconf=resolver.urlconf_name, args=[_PLACEHOLDER] if with_argument else []
+    )
     head, _, tail = url.partition(_PLACEHOLDER)
     return head, tail
 
 
-def _parts(view_name: str) -> tuple[str, str]:
-    return _around(view_name, get_resolver(get_urlconf()), get_script_prefix())
-
-
-@lru_cache(maxsize=128)
-def _view_url(view_name: str, resolver: URLResolver, prefix: str) -> str:
-    return reverse(view_name, urlconf=resolver.urlconf_name)
+def _parts(view_name: str, *, with_argument: bool = True) -> tuple[str, str]:
+    """The URL of `view_name` before and after its one argument (the whole URL and "" for a view
+    without arguments), in the current URL configuration and script prefix."""
+    return _around(view_name, get_resolver(get_urlconf()), get_script_prefix(), with_argument)
 
 
 def view_url(view_name: str) -> str:
     """What reverse(view_name) returns, for a view without arguments: the links every page's
     header and navigation carry (`{% view_url %}`)."""
-    return _view_url(view_name, get_resolver(get_urlconf()), get_script_prefix())
+    return _parts(view_name, with_argument=False)[0]
 
 
 def song_url(pk: int) -> str:

@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.template import engines
 from django.urls import (
@@ -31,20 +34,13 @@ def test_artist_url_refuses_what_reverse_refuses():
         artist_url("")
 
 
-# Every view without arguments that the pages' header links.
-HEADER_VIEWS = [
-    "catalog:home",
-    "catalog:search",
-    "catalog:random",
-    "api:autocomplete",
-    "accounts:for_you",
-    "accounts:favourites",
-    "accounts:history",
-    "accounts:password_change",
-    "accounts:logout",
-    "accounts:sign_up",
-    "playlists:playlist",
-]
+# Every view the pages' header links (templates/base.html).
+BASE_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "base.html"
+HEADER_VIEWS = re.findall(r"\{% view_url '([^']+)' %\}", BASE_TEMPLATE.read_text())
+
+
+def test_the_header_links_views_without_arguments():
+    assert len(HEADER_VIEWS) >= 10
 
 
 @pytest.mark.parametrize("view_name", HEADER_VIEWS)
