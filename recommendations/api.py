@@ -8,9 +8,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from catalog.api import ApiError, SongBrief
-from catalog.selectors import song_by_pk
 from recommendations.models import Neighbour
-from recommendations.selectors import recommendations_for_song
+from recommendations.selectors import song_with_recommendations
 from recommendations.views import RECOMMENDATIONS_SHOWN
 
 router = Router(tags=["recommendations"])
@@ -69,10 +68,9 @@ def song_recommendations(
 ) -> Any:
     """The songs that share the most playlists with song `pk` in the active build; none before
     the first build."""
-    song = song_by_pk(pk)
+    song, recommendations = song_with_recommendations(
+        pk, include_same_artist=same_artist == "1", limit=RECOMMENDATIONS_SHOWN
+    )
     if song is None:
         raise HttpError(404, "No song with that id.")
-    recommendations = recommendations_for_song(
-        song=song, include_same_artist=same_artist == "1", limit=RECOMMENDATIONS_SHOWN
-    )
     return {"song": song, "recommendations": recommendations}

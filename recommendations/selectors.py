@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from catalog.models import Song
-from catalog.selectors import SONG_ATTRIBUTES, SONG_COLUMNS
+from catalog.selectors import SONG_ATTRIBUTES, SONG_COLUMNS, is_song_pk
 from recommendations.models import Build, Neighbour
 
 ACTIVE_BUILD_CACHE_KEY = "recommendations:active-build"
@@ -55,46 +55,74 @@ def forget_active_build_id() -> None:
     cache.delete(ACTIVE_BUILD_CACHE_KEY)
 
 
-def recommendations_for_song(
-    *, song: Song, include_same_artist: bool = False, limit: int = 10
-) -> list[Neighbour]:
-    """The song's nearest neighbours in the active build, best first, each with `neighbour` (the
-    other song) loaded and `position`, its place in this list from 1: what the song page and the
-    API show. (`rank` is its place among all the song's neighbours in the build, which may
-    count songs by the same artist left out here.)
+def song_with_recommendations(
+    pk: int, *, include_same_artist: bool = False, limit: int = 10
+) -> tuple[Song | None, list[Neighbour]]:
+    """The song with primary key `pk` (None if there is none; in the catalogue or not) and its
+    nearest neighbours in the active build, best first, each with `neighbour` (the other song)
+    loaded and `position`, its place in this list from 1: what the song page and the API show.
+    (`rank` is its place among all the song's neighbours in the build, which may count songs by
+    the same artist left out here.)
 
     Songs by the same artist (same normalised name) are left out unless asked for.
 
-    Written in SQL: this read runs on every song page that is not cached, and building the same
-    query through the ORM cost more CPU than PostgreSQL takes to answer it (docs/benchmarks.md).
+    One statement written in SQL: every song page that is not cached reads both, a round trip to
+    PostgreSQL costs a loaded machine more than the query does, and building the same queries
+    through the ORM cost more CPU than PostgreSQL takes to answer them (docs/benchmarks.md).
     """
-    sql = _recommendations_sql(include_same_artist=include_same_artist)
-    parameters = [song.key] + ([] if include_same_artist else [song.artist_norm]) + [limit]
+    if not is_song_pk(pk):
+        return None, []
     with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
+        cursor.execute(_song_page_sql(include_same_artist=include_same_artist), [limit, pk])
         rows = cursor.fetchall()
-    split = len(_NEIGHBOUR_ATTRIBUTES)
+    if not rows:
+        return None, []
+    song_end = len(SONG_ATTRIBUTES)
+    neighbour_end = song_end + len(_NEIGHBOUR_ATTRIBUTES)
+    song = Song.from_db(connection.alias, SONG_ATTRIBUTES, rows[0][:song_end])
     recommendations = []
-    for position, row in enumerate(rows, start=1):
-        recommendation = Neighbour.from_db(connection.alias, _NEIGHBOUR_ATTRIBUTES, row[:split])
-        recommendation.neighbour = Song.from_db(connection.alias, SONG_ATTRIBUTES, row[split:])
+    # Without neighbours, the one row's neighbour columns are all NULL (LEFT JOIN).
+    for position, row in enumerate((row for row in rows if row[song_end] is not None), start=1):
+        recommendation = Neighbour.from_db(
+            connection.alias, _NEIGHBOUR_ATTRIBUTES, row[song_end:neighbour_end]
+        )
+        recommendation.neighbour = Song.from_db(
+            connection.alias, SONG_ATTRIBUTES, row[neighbour_end:]
+        )
         recommendation.position = position
         recommendations.append(recommendation)
-    return recommendations
+    return song, recommendations
+
+
+def recommendations_for_song(
+    *, song: Song, include_same_artist: bool = False, limit: int = 10
+) -> list[Neighbour]:
+    """`song`'s recommendations, as `song_with_recommendations` reads them."""
+    return song_with_recommendations(song.pk, include_same_artist=include_same_artist, limit=limit)[
+        1
+    ]
 
 
 @functools.cache
-def _recommendations_sql(*, include_same_artist: bool) -> str:
-    """The statement of `recommendations_for_song`: the neighbour rows' columns, then the other
-    song's, in the models' field order; parameters song key, [artist_norm,] limit."""
-    columns = [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
-    columns += [f"o.{column}" for column in SONG_COLUMNS]
-    same_artist = "" if include_same_artist else "AND o.artist_norm <> %s"
+def _song_page_sql(*, include_same_artist: bool) -> str:
+    """The statement of `song_with_recommendations`: the song's columns, then each neighbour
+    row's, then the other song's, in the models' field order (one row of NULLs after the song's
+    when it has no neighbours); parameters limit, song id."""
+    neighbour_columns = [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
+    neighbour_columns += [f"o.{column}" for column in SONG_COLUMNS]
+    # Named apart, so that a column the two tables share could not be taken for the other.
+    named = ", ".join(f"{column} AS c{index}" for index, column in enumerate(neighbour_columns))
+    picked = ", ".join(f"r.c{index}" for index in range(len(neighbour_columns)))
+    song_columns = ", ".join(f"s.{column}" for column in SONG_COLUMNS)
+    same_artist = "" if include_same_artist else "AND o.artist_norm <> s.artist_norm"
+    song_table = Song._meta.db_table
     return (
-        f"SELECT {', '.join(columns)} FROM {Neighbour._meta.db_table} n "
+        f"SELECT {song_columns}, {picked} FROM {song_table} s LEFT JOIN LATERAL ("
+        f"SELECT {named} FROM {Neighbour._meta.db_table} n "
         f"JOIN {Build._meta.db_table} b ON b.id = n.build_id "
-        f"JOIN {Song._meta.db_table} o ON o.key = n.neighbour_key "
-        f"WHERE b.is_active AND n.song_key = %s {same_artist} ORDER BY n.rank LIMIT %s"
+        f"JOIN {song_table} o ON o.key = n.neighbour_key "
+        f"WHERE b.is_active AND n.song_key = s.key {same_artist} ORDER BY n.rank LIMIT %s"
+        f") r ON TRUE WHERE s.id = %s ORDER BY r.c{neighbour_columns.index('n.rank')}"
     )
 
 

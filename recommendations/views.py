@@ -2,8 +2,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from catalog.selectors import song_by_pk
-from recommendations.selectors import active_build, recommendations_for_song
+from recommendations.selectors import active_build, song_with_recommendations
 from recommendations.signals import song_page_viewed
 
 RECOMMENDATIONS_SHOWN = 10
@@ -11,17 +10,14 @@ RECOMMENDATIONS_SHOWN = 10
 
 @require_safe
 def song_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    song = song_by_pk(pk)
+    # Anything but an explicit "1" keeps the default, so a hand-edited URL still renders.
+    include_same_artist = request.GET.get("same_artist") == "1"
+    song, recommendations = song_with_recommendations(
+        pk, include_same_artist=include_same_artist, limit=RECOMMENDATIONS_SHOWN
+    )
     if song is None:
         raise Http404("No song with that id.")
     song_page_viewed.send(sender=song_detail, request=request, song=song)
-    # Anything but an explicit "1" keeps the default, so a hand-edited URL still renders.
-    include_same_artist = request.GET.get("same_artist") == "1"
-    recommendations = list(
-        recommendations_for_song(
-            song=song, include_same_artist=include_same_artist, limit=RECOMMENDATIONS_SHOWN
-        )
-    )
     return render(
         request,
         "recommendations/song.html",

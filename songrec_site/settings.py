@@ -89,6 +89,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'songrec.sqlite3'}"),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a health check that asks the server only when the connection's
+    # socket shows it has something to say (songrec_site/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "songrec_site.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: pages for anonymous visitors and the active build's id. CACHE_URL: locmemcache://

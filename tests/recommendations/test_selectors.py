@@ -1,4 +1,5 @@
-"""Reads of the active build: song pages never mix two builds; summed neighbours of seeds."""
+"""Reads of the active build: a song with its recommendations; song pages never mix two builds;
+summed neighbours of seeds."""
 
 import re
 import threading
@@ -8,12 +9,55 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from catalog.selectors import SONG_ATTRIBUTES
 from recommendations import services
-from recommendations.selectors import summed_neighbours
+from recommendations.selectors import song_with_recommendations, summed_neighbours
+from tests.catalog.conftest import create_song
 from tests.processes import wait_for
-from tests.recommendations.conftest import complete_build, song
+from tests.recommendations.conftest import SAME_ARTIST_RANKS, complete_build, song
 
 pytestmark = pytest.mark.usefixtures("build_settings")
+
+
+def test_a_song_comes_as_the_model_the_orm_reads(seed_song, neighbours):
+    found, _ = song_with_recommendations(seed_song.pk)
+
+    assert [getattr(found, name) for name in SONG_ATTRIBUTES] == [
+        getattr(seed_song, name) for name in SONG_ATTRIBUTES
+    ]
+    assert found._state.adding is False
+
+
+def test_recommendations_are_the_active_builds_other_artists_in_rank_order(seed_song, neighbours):
+    _, recommendations = song_with_recommendations(seed_song.pk, limit=10)
+
+    expected = [rank for rank in range(1, 15) if rank not in SAME_ARTIST_RANKS][:10]
+    assert [row.rank for row in recommendations] == expected
+    assert [row.position for row in recommendations] == list(range(1, 11))
+    assert {row.build_id for row in recommendations} == {neighbours[0].build_id}
+    by_rank = {row.rank: row for row in neighbours if row.build_id == neighbours[0].build_id}
+    for row in recommendations:
+        stored = by_rank[row.rank]
+        assert (row.similarity, row.neighbour_id) == (stored.similarity, stored.neighbour_id)
+        assert row.neighbour.key == stored.neighbour_id
+        assert row.neighbour.title == stored.neighbour.title
+
+
+def test_recommendations_include_the_same_artist_when_asked(seed_song, neighbours):
+    _, recommendations = song_with_recommendations(seed_song.pk, include_same_artist=True, limit=5)
+
+    assert [row.rank for row in recommendations] == [1, 2, 3, 4, 5]
+
+
+def test_a_song_without_neighbours_comes_with_none(seed_song, neighbours):
+    lonely = create_song("Nobody", "Alone", 3)
+
+    assert song_with_recommendations(lonely.pk) == (lonely, [])
+
+
+@pytest.mark.parametrize("pk", [0, -1, 10**6, 2**63])
+def test_no_song_has_a_primary_key_out_of_range_or_unused(seed_song, pk):
+    assert song_with_recommendations(pk) == (None, [])
 
 
 @pytest.mark.django_db(transaction=True)
