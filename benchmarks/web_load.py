@@ -26,9 +26,12 @@ and by Little's law their mean is connections / req/s whatever the site does. "o
 schedule, as visitors who pause between clicks would, so the latencies are what a visitor waits
 while the site serves R requests a second. "late" is the share of sends that found every
 connection still waiting (the site fell behind that rate): past 1%, that row's latencies
-understate. "vs target", on the song page and search rows at 64 connections: the p99 over
-100 ms and the p95 over 50 ms, the targets (song pages at 400 a second with a p99 of 100 ms or
-less, search p95 50 ms or less); 1.00 or less holds.
+understate. "CPU µs/req" is the machine's busy CPU time over the row (/proc/stat: every process,
+the site, PostgreSQL, Redis, wrk and the kernel) per request answered: what a request costs the
+machine, which holds steadier between runs than req/s on a shared host; "steal" is the share of
+the row's time the hypervisor gave to other guests. "vs target", on the song page and search
+rows at 64 connections: the p99 over 100 ms and the p95 over 50 ms, the targets (song pages at
+400 a second with a p99 of 100 ms or less, search p95 50 ms or less); 1.00 or less holds.
 
 The request mix: songs are as popular as Zipf's law says (--zipf s: the song ranked r by playlist
 count is asked for with a probability proportional to 1 / r^s, over all the songs), so a few
@@ -205,11 +208,23 @@ def request_paths(arguments: argparse.Namespace) -> dict[str, list[list[str]]]:
     }
 
 
+def cpu_ticks() -> tuple[int, int, int]:
+    """Clock ticks the machine's CPUs have spent since boot: busy (user, nice, system, irq and
+    softirq, whatever the process), taken by the hypervisor (steal), and in all."""
+    first_line = Path("/proc/stat").read_text().split("\n", 1)[0]
+    user, nice, system, idle, iowait, irq, softirq, steal = map(int, first_line.split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, steal, busy + idle + iowait + steal
+
+
 def run_wrk(
     port: int, paths: list[str], connections: int, seconds: int, threads: int, rate: int | None
 ) -> dict[str, float]:
     """What web_load.lua reports for `connections` keep-alive connections over `seconds`,
-    sending `rate` requests a second (None: as fast as they are answered)."""
+    sending `rate` requests a second (None: as fast as they are answered), with the machine's
+    busy CPU time per request (`cpu_us`, every process: the site, its servers and wrk) and the
+    share of time the hypervisor took (`steal`)."""
+    before = cpu_ticks()
     with tempfile.NamedTemporaryFile("w", suffix=".txt") as paths_file:
         paths_file.write("\n".join(paths) + "\n")
         paths_file.flush()
@@ -223,7 +238,14 @@ def run_wrk(
             check=True,
             env={**os.environ, "WEB_LOAD_RATE": str(rate)} if rate else None,
         )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    busy, steal, total = (
+        after - earlier for after, earlier in zip(cpu_ticks(), before, strict=True)
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    seconds_busy = busy / os.sysconf("SC_CLK_TCK")
+    report["cpu_us"] = 1e6 * seconds_busy / report["requests"] if report["requests"] else 0.0
+    report["steal"] = steal / total if total else 0.0
+    return report
 
 
 def start_gunicorn(
@@ -259,6 +281,8 @@ def table_row(
         f"{result['p95_ms']:.1f}",
         f"{result['p99_ms']:.1f}",
         f"{100 * result['hits'] / answered:.0f}%" if answered else "-",
+        f"{result['cpu_us']:.0f}",
+        f"{100 * result['steal']:.1f}%",
         f"{os.getloadavg()[0]:.2f}",
         against_target(scenario, connections, result),
     )
@@ -306,7 +330,7 @@ def measure(arguments: argparse.Namespace) -> None:
 
     header = ("scenario", "connections", "offered", "late", "requests", "errors", "req/s")
     header += ("p50 ms", "p95 ms")
-    header += ("p99 ms", "cache hits", "load 1m", "vs target")
+    header += ("p99 ms", "cache hits", "CPU µs/req", "steal", "load 1m", "vs target")
     print()
     print(f"songs: {arguments.songs:,}, neighbour rows: {arguments.songs * arguments.neighbours:,}")
     print(f"cache: {arguments.cache_url}, Zipf exponent {arguments.zipf}")

@@ -73,7 +73,7 @@ def song_with_recommendations(
     if not is_song_pk(pk):
         return None, []
     with connection.cursor() as cursor:
-        cursor.execute(_song_page_sql(include_same_artist=include_same_artist), [limit, pk])
+        cursor.execute(_song_page_sql(include_same_artist=include_same_artist), [pk, limit])
         rows = cursor.fetchall()
     if not rows:
         return None, []
@@ -106,23 +106,20 @@ def recommendations_for_song(
 @functools.cache
 def _song_page_sql(*, include_same_artist: bool) -> str:
     """The statement of `song_with_recommendations`: the song's columns, then each neighbour
-    row's, then the other song's, in the models' field order (one row of NULLs after the song's
-    when it has no neighbours); parameters limit, song id."""
-    neighbour_columns = [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
-    neighbour_columns += [f"o.{column}" for column in SONG_COLUMNS]
-    # Named apart, so that a column the two tables share could not be taken for the other.
-    named = ", ".join(f"{column} AS c{index}" for index, column in enumerate(neighbour_columns))
-    picked = ", ".join(f"r.c{index}" for index in range(len(neighbour_columns)))
-    song_columns = ", ".join(f"s.{column}" for column in SONG_COLUMNS)
+    row's, then the other song's, in the models' field order (one row with NULLs after the
+    song's when it has no neighbours); parameters song id, limit. Plain joins, so that SQLite
+    runs it too (the quick start)."""
+    columns = [f"s.{column}" for column in SONG_COLUMNS]
+    columns += [f"n.{field.column}" for field in Neighbour._meta.concrete_fields]
+    columns += [f"o.{column}" for column in SONG_COLUMNS]
     same_artist = "" if include_same_artist else "AND o.artist_norm <> s.artist_norm"
     song_table = Song._meta.db_table
     return (
-        f"SELECT {song_columns}, {picked} FROM {song_table} s LEFT JOIN LATERAL ("
-        f"SELECT {named} FROM {Neighbour._meta.db_table} n "
-        f"JOIN {Build._meta.db_table} b ON b.id = n.build_id "
-        f"JOIN {song_table} o ON o.key = n.neighbour_key "
-        f"WHERE b.is_active AND n.song_key = s.key {same_artist} ORDER BY n.rank LIMIT %s"
-        f") r ON TRUE WHERE s.id = %s ORDER BY r.c{neighbour_columns.index('n.rank')}"
+        f"SELECT {', '.join(columns)} FROM {song_table} s LEFT JOIN ("
+        f"{Neighbour._meta.db_table} n "
+        f"JOIN {Build._meta.db_table} b ON b.id = n.build_id AND b.is_active "
+        f"JOIN {song_table} o ON o.key = n.neighbour_key"
+        f") ON n.song_key = s.key {same_artist} WHERE s.id = %s ORDER BY n.rank LIMIT %s"
     )
 
 

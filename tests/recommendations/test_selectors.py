@@ -1,7 +1,11 @@
 """Reads of the active build: a song with its recommendations; song pages never mix two builds;
 summed neighbours of seeds."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -13,7 +17,7 @@ from catalog.selectors import SONG_ATTRIBUTES
 from recommendations import services
 from recommendations.selectors import song_with_recommendations, summed_neighbours
 from tests.catalog.conftest import create_song
-from tests.processes import wait_for
+from tests.processes import REPOSITORY, wait_for
 from tests.recommendations.conftest import SAME_ARTIST_RANKS, complete_build, song
 
 pytestmark = pytest.mark.usefixtures("build_settings")
@@ -58,6 +62,61 @@ def test_a_song_without_neighbours_comes_with_none(seed_song, neighbours):
 @pytest.mark.parametrize("pk", [0, -1, 10**6, 2**63])
 def test_no_song_has_a_primary_key_out_of_range_or_unused(seed_song, pk):
     assert song_with_recommendations(pk) == (None, [])
+
+
+# On the quick start's database, SQLite: a song with neighbours in the active build, one of them
+# by the same artist, and in an older build; a song with none.
+READ_ON_SQLITE = """
+import json, django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from catalog.models import Song
+from recommendations.models import Build, Neighbour
+from recommendations.selectors import song_with_recommendations
+def song(artist, title):
+    return Song.objects.create(key=Song.objects.count() + 1, artist=artist, title=title,
+                               artist_norm=artist.lower(), title_norm=title.lower(),
+                               playlist_count=1)
+seed, lonely = song("Seed", "One"), song("Lonely", "Two")
+others = [song("Other", "Three"), song("Seed", "Four"), song("Another", "Five")]
+old = Build.objects.create(status="complete", input_path="old.csv")
+active = Build.objects.create(status="complete", input_path="new.csv", is_active=True)
+Neighbour.objects.bulk_create(
+    [Neighbour(build=active, song=seed, neighbour=other, similarity=0.5, rank=rank)
+     for rank, other in enumerate(others, start=1)]
+    + [Neighbour(build=old, song=seed, neighbour=lonely, similarity=0.9, rank=1)]
+)
+def titles(pk, **options):
+    found, recommendations = song_with_recommendations(pk, **options)
+    return found and found.title, [row.neighbour.title for row in recommendations]
+print(json.dumps([titles(seed.pk), titles(seed.pk, include_same_artist=True),
+                  titles(seed.pk, limit=1), titles(lonely.pk), titles(10**6)]))
+"""
+
+
+def test_the_quick_starts_sqlite_reads_a_song_with_its_recommendations(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-c", READ_ON_SQLITE],
+        cwd=REPOSITORY,
+        env={
+            "PATH": os.environ["PATH"],
+            "SONGREC_DATA_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "songrec_site.settings",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        ["One", ["Three", "Five"]],
+        ["One", ["Three", "Four", "Five"]],
+        ["One", ["Three"]],
+        ["Two", []],
+        [None, []],
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
