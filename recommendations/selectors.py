@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from catalog.models import Song
+from catalog.prepared import execute_prepared
 from catalog.selectors import SONG_ATTRIBUTES, SONG_COLUMNS, is_song_pk
 from recommendations.models import Build, Neighbour
 
@@ -66,14 +67,16 @@ def song_with_recommendations(
 
     Songs by the same artist (same normalised name) are left out unless asked for.
 
-    One statement written in SQL: every song page that is not cached reads both, a round trip to
-    PostgreSQL costs a loaded machine more than the query does, and building the same queries
-    through the ORM cost more CPU than PostgreSQL takes to answer them (docs/benchmarks.md).
+    One prepared statement written in SQL: every song page that is not cached reads both, a round
+    trip to PostgreSQL costs a loaded machine more than the query does, planning the statement
+    anew each time more than running it, and building the same queries through the ORM more
+    CPU than PostgreSQL takes to answer them (docs/benchmarks.md).
     """
     if not is_song_pk(pk):
         return None, []
     with connection.cursor() as cursor:
-        cursor.execute(_song_page_sql(include_same_artist=include_same_artist), [pk, limit])
+        sql = _song_page_sql(include_same_artist=include_same_artist)
+        execute_prepared(cursor, sql, [pk, limit])
         rows = cursor.fetchall()
     if not rows:
         return None, []
