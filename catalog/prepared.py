@@ -11,6 +11,7 @@ transaction mode); the site connects to PostgreSQL directly.
 import hashlib
 from collections.abc import Sequence
 
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
 
@@ -33,7 +34,7 @@ def execute_prepared(cursor: CursorWrapper, sql: str, parameters: Sequence[objec
     )
 
 
-def _prepared_on(database) -> set[str]:
+def _prepared_on(database: BaseDatabaseWrapper) -> set[str]:
     """The names of the statements prepared on `database`'s current server connection. Django
     keeps one wrapper per thread and replaces the connection inside it when it reconnects, and
     a new connection has none."""

@@ -101,9 +101,10 @@ def recommendations_for_song(
     *, song: Song, include_same_artist: bool = False, limit: int = 10
 ) -> list[Neighbour]:
     """`song`'s recommendations, as `song_with_recommendations` reads them."""
-    return song_with_recommendations(song.pk, include_same_artist=include_same_artist, limit=limit)[
-        1
-    ]
+    _, recommendations = song_with_recommendations(
+        song.pk, include_same_artist=include_same_artist, limit=limit
+    )
+    return recommendations
 
 
 @functools.cache

@@ -222,7 +222,7 @@ def test_the_cache_can_be_switched_off(client, boxer, settings, django_assert_ma
         response = client.get(boxer.get_absolute_url())
 
     assert "X-Cache" not in response
-    assert len(queries) >= 2  # the song and its neighbours, read again
+    assert len(queries) >= 1  # the song and its neighbours, read again (one statement)
 
 
 def test_pages_are_rendered_as_usual_while_the_cache_is_unreachable(client, boxer, settings):
