@@ -1,6 +1,8 @@
 """The PostgreSQL backend's health check: no round trip for a connection that is fine, and a new
 connection, not an error, for one the server ended."""
 
+import os
+import resource
 from collections.abc import Iterator
 
 import pytest
@@ -70,6 +72,26 @@ def test_a_connection_that_is_fine_is_checked_without_asking_the_server(kept_con
     assert kept_connection.health_check_done
     assert backend_pid(kept_connection) == pid
     assert last_statement(pid) == "SELECT 'before the check'"
+
+
+def test_a_socket_numbered_past_1024_is_checked_without_asking_the_server():
+    # select() cannot watch such a socket; a web process holding many connections gets them.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        settings = {**connection.settings_dict, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+        kept = DatabaseWrapper(settings)
+        run(kept, "SELECT 'before the check'")
+        assert kept.connection.fileno() > 1024
+
+        assert kept.is_usable()
+        assert last_statement(backend_pid(kept)) == "SELECT 'before the check'"
+        kept.close()
+    finally:
+        for descriptor in filler:
+            os.close(descriptor)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
 def test_a_connection_the_server_ended_is_unusable(kept_connection):
