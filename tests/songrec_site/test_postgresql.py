@@ -33,6 +33,8 @@ def last_statement(pid: int) -> str | None:
     """What the server last ran for backend `pid`, as another connection sees it; None once it
     is gone."""
     with connection.cursor() as cursor:
+        # The test runs in a transaction, which keeps its first look at the activity otherwise.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [pid])
         row = cursor.fetchone()
     return row[0] if row else None
