@@ -8,6 +8,7 @@ for a connection pooler that hands one client several server connections (PgBoun
 transaction mode); the site connects to PostgreSQL directly.
 """
 
+import functools
 import hashlib
 from collections.abc import Sequence
 
@@ -23,7 +24,7 @@ def execute_prepared(cursor: CursorWrapper, sql: str, parameters: Sequence[objec
     if database.vendor != "postgresql":
         cursor.execute(sql, parameters)
         return
-    name = "prepared_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    name = _name(sql)
     prepared = _prepared_on(database)
     if name not in prepared:
         cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
@@ -43,6 +44,12 @@ def _prepared_on(database: BaseDatabaseWrapper) -> set[str]:
         names = set()
         database._prepared_statements = (database.connection, names)
     return names
+
+
+@functools.cache
+def _name(sql: str) -> str:
+    """The name `sql` is prepared under: worked out once per process, not on every page."""
+    return "prepared_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
 
 
 def _numbered(sql: str) -> str:

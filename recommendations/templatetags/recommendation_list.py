@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.simple_tag
 def recommendation_list(recommendations: list[Neighbour]) -> SafeString:
-    """An ordered list of `recommendations` (from `recommendations_for_song`): each one's place,
+    """An ordered list of `recommendations` (from `song_with_recommendations`): each one's place,
     the other song's title and artist linking to their pages, and how similar it is."""
     rows = "".join(_row(recommendation) for recommendation in recommendations)
     return mark_safe(f'<ol class="recommendation-list">{rows}</ol>')

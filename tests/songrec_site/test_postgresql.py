@@ -14,12 +14,16 @@ from tests.processes import wait_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def kept_connection() -> Iterator[DatabaseWrapper]:
-    """A connection to the test database set up as production keeps them: reused between
+def production_wrapper() -> DatabaseWrapper:
+    """A wrapper for the test database set up as production keeps connections: reused between
     requests and checked before its first use in each."""
     settings = {**connection.settings_dict, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
-    kept = DatabaseWrapper(settings)
+    return DatabaseWrapper(settings)
+
+
+@pytest.fixture
+def kept_connection() -> Iterator[DatabaseWrapper]:
+    kept = production_wrapper()
     kept.ensure_connection()
     yield kept
     kept.close()
@@ -81,16 +85,15 @@ def test_a_socket_numbered_past_1024_is_checked_without_asking_the_server():
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
     filler = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    kept = production_wrapper()
     try:
-        settings = {**connection.settings_dict, "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
-        kept = DatabaseWrapper(settings)
         run(kept, "SELECT 'before the check'")
         assert kept.connection.fileno() > 1024
 
         assert kept.is_usable()
         assert last_statement(backend_pid(kept)) == "SELECT 'before the check'"
-        kept.close()
     finally:
+        kept.close()
         for descriptor in filler:
             os.close(descriptor)
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
