@@ -193,8 +193,12 @@ def check_served(base: str, environment: dict[str, str], hashed_css: str) -> Non
     assert "immutable" in headers["Cache-Control"]
 
 
+def records_in(log: Path) -> list[dict]:
+    return [json.loads(line) for line in log.read_text().splitlines() if line[:1] == "{"]
+
+
 def loggers_in(log: Path) -> set[str]:
-    return {json.loads(line)["logger"] for line in log.read_text().splitlines() if line[:1] == "{"}
+    return {record["logger"] for record in records_in(log)}
 
 
 def listening_sockets(port: int) -> int:
@@ -228,3 +232,11 @@ def test_gunicorn_workers_listen_each_on_its_own_socket_and_access_log_can_be_of
     loggers = loggers_in(log)
     assert "gunicorn.error" in loggers
     assert "gunicorn.access" not in loggers
+    # Each worker froze the objects it made while loading the site, once.
+    frozen = [
+        int(found.group(1))
+        for record in records_in(log)
+        if (found := re.fullmatch(r"Froze (\d+) startup objects .*", record["message"]))
+    ]
+    assert len(frozen) == 2, frozen
+    assert min(frozen) > 10_000
