@@ -44,16 +44,14 @@ if not log_each_request:
 
 
 def post_worker_init(worker) -> None:
-    """Take what the worker built while loading the site out of the garbage collector's reach.
+    """Take what the worker made while loading the site out of the garbage collector's reach.
 
-    Django's startup leaves about 150,000 objects that live as long as the process. Every full
-    collection walked them all, 80 to 135 ms in which none of the worker's threads ran: the
-    slowest 1% of song pages under load were mostly requests waiting out one (docs/benchmarks.md,
-    web_load: frozen startup objects). Frozen, they are never scanned again. A request's garbage is
-    short-lived, so young collections can run less often too.
+    Django's startup leaves about 140,000 objects that live as long as the process. Every full
+    collection walked them all, 80 to 135 ms in which none of the worker's threads ran, so the
+    slowest song pages under load were mostly requests waiting one out (docs/benchmarks.md,
+    web_load: frozen startup objects). Frozen, they are never scanned again.
     """
     gc.freeze()
-    gc.set_threshold(10_000, 10, 10)
     worker.log.info(
         "Froze %d startup objects out of the garbage collector's reach", gc.get_freeze_count()
     )
