@@ -16,6 +16,8 @@ import gc
 import multiprocessing
 import os
 
+from gunicorn.workers.base import Worker
+
 from songrec_site.jsonlog import json_logging
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -43,7 +45,7 @@ if not log_each_request:
     logconfig_dict["loggers"]["gunicorn.access"] = {"level": "CRITICAL", "propagate": False}
 
 
-def post_worker_init(worker) -> None:
+def post_worker_init(worker: Worker) -> None:
     """Take what the worker made while loading the site out of the garbage collector's reach.
 
     Django's startup leaves about 140,000 objects that live as long as the process. Every full

@@ -208,7 +208,7 @@ def listening_sockets(port: int) -> int:
 
 
 @pytest.mark.django_db
-def test_gunicorn_workers_listen_each_on_its_own_socket_and_access_log_can_be_off(
+def test_gunicorn_workers_listen_on_sockets_of_their_own_freeze_startup_objects_and_log_no_access(
     environment, tmp_path
 ):
     port, log = free_port(), tmp_path / "web.log"
