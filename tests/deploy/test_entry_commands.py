@@ -232,11 +232,12 @@ def test_gunicorn_workers_listen_on_sockets_of_their_own_freeze_startup_objects_
     loggers = loggers_in(log)
     assert "gunicorn.error" in loggers
     assert "gunicorn.access" not in loggers
-    # Each worker froze the objects it made while loading the site, once.
+    # Each worker froze the objects it made while loading the site, once, and after loading it:
+    # a worker holds about 21,000 objects before the site loads and 139,000 after.
     frozen = [
         int(found.group(1))
         for record in records_in(log)
         if (found := re.fullmatch(r"Froze (\d+) startup objects .*", record["message"]))
     ]
     assert len(frozen) == 2, frozen
-    assert min(frozen) > 10_000
+    assert min(frozen) > 100_000
