@@ -74,6 +74,12 @@ class JobOptions:
     job_arguments: dict[str, object] = field(default_factory=dict)
 
 
+# A local run's one JVM (driver and executors in one) collects with the throughput collector:
+# parsing millions of lines makes short-lived garbage, which it collects with less work than the
+# default G1 (docs/benchmarks.md, the build at 12.9M). A cluster's JVMs keep their own options.
+LOCAL_JVM_OPTIONS = "-XX:+UseParallelGC"
+
+
 def spark_submit_executable() -> str:
     """spark-submit from this interpreter's environment (pyspark installs it), else from PATH."""
     beside_python = Path(sys.executable).with_name("spark-submit")
@@ -124,7 +130,11 @@ def command(options: JobOptions) -> list[str]:
         options.driver_memory,
         "--conf",
         f"spark.executor.memory={options.executor_memory}",
-        *([] if is_local(options.master) else ["--py-files", str(package_job(options.output_dir))]),
+        *(
+            ["--conf", f"spark.driver.extraJavaOptions={LOCAL_JVM_OPTIONS}"]
+            if is_local(options.master)
+            else ["--py-files", str(package_job(options.output_dir))]
+        ),
         str(JOB_PACKAGE / "job.py"),
         *contract.command_line(arguments),
     ]

@@ -14,8 +14,10 @@ import numpy as np
 
 from spark.matrix import Neighbours, SongMatrix
 
-# Songs per column slice in `exact_top_k`: its accumulator (4 bytes a song) stays in the CPU cache.
-_COLUMN_SLICE = 131_072
+# Songs per column slice in `exact_top_k`: its accumulator (4 bytes a song, 1 MiB) stays in a
+# core's L2 cache, and each row walks its playlists once per slice, so fewer slices cost fewer
+# walks (docs/benchmarks.md, the build at 12.9M: slice widths).
+_COLUMN_SLICE = 262_144
 
 
 @numba.njit(nogil=True, cache=True)

@@ -8,6 +8,7 @@ from recommendations.spark_submit import (
     TAIL_LINES,
     JobOptions,
     SparkJobFailed,
+    command,
     failure_cause,
     run_job,
 )
@@ -38,6 +39,25 @@ def test_engine_and_lsh_options_reach_the_job(tmp_path) -> None:
     twin_a = songs_by_title()["Twin A"]
     best = recommendations_for_song(song=twin_a, include_same_artist=True)[0]
     assert (best.neighbour.title, best.similarity, best.rank) == ("Twin B", 1.0, 1)
+
+
+def test_a_local_run_collects_with_the_throughput_collector_and_a_cluster_keeps_its_own(
+    tmp_path,
+) -> None:
+    def java_options(master: str) -> list[str]:
+        options = JobOptions(
+            input_path="in.csv",
+            output_dir=tmp_path,
+            master=master,
+            k=5,
+            driver_memory="1g",
+            executor_memory="1g",
+            max_bad_share=0.05,
+        )
+        return [argument for argument in command(options) if "JavaOptions" in argument]
+
+    assert java_options("local[*]") == ["spark.driver.extraJavaOptions=-XX:+UseParallelGC"]
+    assert java_options("spark://127.0.0.1:7077") == []
 
 
 def test_a_failed_job_says_its_cause_first_then_its_status_and_a_short_tail(tmp_path) -> None:
