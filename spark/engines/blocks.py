@@ -1,11 +1,14 @@
 """Where an engine's blocks of songs are computed: in this process or in Spark tasks.
 
 An engine is a per-block compute over ranges of song indices (`map`), optionally followed by a
-second compute over candidate rows regrouped by block (`regroup`); the neighbour rows it ends
-with are written to `<output>/neighbours`, counted, and sampled back for the recall check.
-`InSparkTasks` broadcasts the matrix once and runs every block in a Spark task; `InDriver` runs
-the same blocks in the driver, for catalogues whose whole product is small: there Python workers
-and a broadcast would cost more than the work. `choose` picks one from `--driver-budget`.
+second compute over candidate rows regrouped by block; the neighbour rows it ends with are
+written to `<output>/neighbours` (`write_map`, `write_regroup`), counted, and sampled back for the
+recall check.
+`InSparkTasks` broadcasts the matrix once and runs every block in a Spark task, which writes its
+own rows (one Parquet file a task, through pyarrow, instead of handing them to the JVM's writer);
+`InDriver` runs the same blocks in the driver, for catalogues whose whole product is small: there
+Python workers and a broadcast would cost more than the work. `choose` picks one from
+`--driver-budget`.
 """
 
 import uuid
@@ -15,15 +18,18 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pyspark import Broadcast, StorageLevel
+import pyarrow.parquet as pq
+from pyspark import Broadcast, StorageLevel, TaskContext
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from spark.matrix import Neighbours, SongMatrix
-from spark.outputs import write_parquet
+from spark.outputs import empty_directory, output_path, write_parquet
 
 NEIGHBOUR_SCHEMA = "song_key long, neighbour_key long, similarity double, rank int"
 BLOCK_SCHEMA = "start long, end long"
+# What a task that writes its neighbour rows returns instead of them.
+WRITTEN_SCHEMA = "rows long"
 
 BlockCompute = Callable[[SongMatrix, int, int], Iterator[pd.DataFrame]]
 GroupCompute = Callable[[SongMatrix, pd.DataFrame], Iterator[pd.DataFrame]]
@@ -96,6 +102,25 @@ def map_groups(
     return run
 
 
+def written_by_task(
+    run: Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]], directory: str
+) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    """`run` (a mapInPandas function yielding neighbour rows) writing its rows to one Parquet
+    file in `directory` and yielding their count (WRITTEN_SCHEMA). The file is named after the
+    task's partition, so a retried task replaces what a failed attempt left."""
+
+    def write(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        tables = [pa.Table.from_pandas(frame, preserve_index=False) for frame in run(batches)]
+        rows = sum(table.num_rows for table in tables)
+        if rows:
+            filesystem, path = output_path(directory)
+            name = f"{path}/part-{TaskContext.get().partitionId():05d}.parquet"
+            pq.write_table(pa.concat_tables(tables), name, filesystem=filesystem)
+        yield pd.DataFrame({"rows": [rows]})
+
+    return write
+
+
 class InDriver:
     """Every block computed in this process, rows kept as pandas frames."""
 
@@ -110,12 +135,6 @@ class InDriver:
         frames = [frame for start, end in ranges for frame in compute(self.matrix, start, end)]
         return pd.concat(frames, ignore_index=True)
 
-    def regroup(self, rows: Rows, markers: list, compute: GroupCompute, schema: str) -> Rows:
-        """`compute(matrix, rows)` over `rows` and `markers` (one row a block, typed as `rows`)."""
-        marker_rows = pd.DataFrame(markers, columns=rows.columns).astype(rows.dtypes.to_dict())
-        frame = pd.concat([rows, marker_rows], ignore_index=True)
-        return pd.concat(compute(self.matrix, frame), ignore_index=True)
-
     def keep(self, rows: Rows) -> tuple[Rows, int]:
         """`rows`, ready to be read more than once, and how many there are."""
         return rows, len(rows)
@@ -127,6 +146,17 @@ class InDriver:
         """Write the neighbour rows to `<output>/neighbours`."""
         write_parquet(pa.Table.from_pandas(rows), f"{output}/neighbours")
         self._written = rows
+
+    def write_map(self, compute: BlockCompute, ranges: list[tuple[int, int]], output: str) -> None:
+        """Write the neighbour rows `compute` yields over `ranges` (see `map`)."""
+        self.write(self.map(compute, ranges, NEIGHBOUR_SCHEMA), output)
+
+    def write_regroup(self, rows: Rows, markers: list, compute: GroupCompute, output: str) -> None:
+        """Write the neighbour rows `compute(matrix, rows)` yields over `rows` and `markers` (one
+        row a block, typed as `rows`)."""
+        marker_rows = pd.DataFrame(markers, columns=rows.columns).astype(rows.dtypes.to_dict())
+        frame = pd.concat([rows, marker_rows], ignore_index=True)
+        self.write(pd.concat(compute(self.matrix, frame), ignore_index=True), output)
 
     def written_rows(self) -> int:
         return len(self._written)
@@ -149,6 +179,8 @@ class InSparkTasks:
         self.spark = spark
         self.matrix = matrix
         self._output: str | None = None
+        # Rows the tasks wrote (None: written by Spark's writer, counted from the files).
+        self._rows: int | None = None
 
     @cached_property
     def broadcast(self) -> Broadcast:
@@ -160,12 +192,35 @@ class InSparkTasks:
             map_blocks(self.broadcast, compute), schema
         )
 
-    def regroup(self, rows: Rows, markers: list, compute: GroupCompute, schema: str) -> Rows:
+    def write_map(self, compute: BlockCompute, ranges: list[tuple[int, int]], output: str) -> None:
+        """One task per range, `compute(matrix, start, end)` in each, which writes the neighbour
+        rows it computes to `<output>/neighbours`."""
+        run = map_blocks(self.broadcast, compute)
+        self._write_in_tasks(block_frame(self.spark, ranges), run, output)
+
+    def write_regroup(self, rows: Rows, markers: list, compute: GroupCompute, output: str) -> None:
         """`rows` and `markers` (one row a block, typed as `rows`) repartitioned by their `block`
-        column, one task a block running `compute(matrix, rows)`: `schema` rows."""
+        column, one task a block running `compute(matrix, rows)`, which writes the neighbour rows
+        it computes to `<output>/neighbours`."""
         marker_rows = self.spark.createDataFrame(markers, rows.schema)
         grouped = rows.unionByName(marker_rows).repartition(len(markers), "block")
-        return grouped.mapInPandas(map_groups(self.broadcast, compute), schema)
+        self._write_in_tasks(grouped, map_groups(self.broadcast, compute), output)
+
+    def _write_in_tasks(
+        self,
+        tasks: DataFrame,
+        run: Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]],
+        output: str,
+    ) -> None:
+        directory = f"{output}/neighbours"
+        empty_directory(directory)
+        written = tasks.mapInPandas(written_by_task(run, directory), WRITTEN_SCHEMA)
+        self._rows = int(written.agg(F.sum("rows")).first()[0] or 0)
+        if not self._rows:
+            # Tasks without rows write no file: the schema still has to be there.
+            empty = neighbour_frame(self.matrix, Neighbours.empty())
+            write_parquet(pa.Table.from_pandas(empty, preserve_index=False), directory)
+        self._output = output
 
     def keep(self, rows: Rows) -> tuple[Rows, int]:
         """`rows` persisted (memory, else disk) and counted."""
@@ -176,15 +231,17 @@ class InSparkTasks:
         rows.unpersist()
 
     def write(self, rows: Rows, output: str) -> None:
-        """Write the neighbour rows to `<output>/neighbours`."""
+        """Write the neighbour rows to `<output>/neighbours` (Spark's writer: rows computed in
+        the JVM, as MLlib's)."""
         rows.write.mode("overwrite").parquet(f"{output}/neighbours")
+        self._rows = None
         self._output = output
 
     def _written(self) -> DataFrame:
         return self.spark.read.parquet(f"{self._output}/neighbours")
 
     def written_rows(self) -> int:
-        return self._written().count()
+        return self._written().count() if self._rows is None else self._rows
 
     def written_sample(self, keys: np.ndarray, at: int) -> pd.DataFrame:
         """The written rows of songs `keys` ranked `at` or better."""

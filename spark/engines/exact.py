@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from spark.engines.blocks import NEIGHBOUR_SCHEMA, BlockCompute, BlockRunner, Rows, neighbour_frame
+from spark.engines.blocks import BlockCompute, BlockRunner, neighbour_frame
 from spark.engines.kernel import exact_top_k
 from spark.matrix import SongMatrix, blocks
 
@@ -27,10 +27,12 @@ def exact_block(k: int) -> BlockCompute:
     return compute
 
 
-def exact_neighbours(runner: BlockRunner, ranges: list[tuple[int, int]], k: int) -> Rows:
-    """Every song's exact Jaccard top-k (one block per range of `exact_blocks`): song_key,
-    neighbour_key, similarity, rank."""
-    return runner.map(exact_block(k), ranges, NEIGHBOUR_SCHEMA)
+def write_exact_neighbours(
+    runner: BlockRunner, ranges: list[tuple[int, int]], k: int, output: str
+) -> None:
+    """Write every song's exact Jaccard top-k (one block per range of `exact_blocks`) to
+    `<output>/neighbours`: song_key, neighbour_key, similarity, rank."""
+    runner.write_map(exact_block(k), ranges, output)
 
 
 def exact_blocks(

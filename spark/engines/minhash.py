@@ -3,9 +3,9 @@
 Two steps over the song matrix (compiled loops inside each block), run by a block runner
 (`blocks`): `lsh_candidates` (one block per group of bands: signatures, buckets, each song paired
 with the next `cap` − 1 of its bucket, pairs verified on the spot and each song's k best kept)
-and `verified_neighbours` (per block of songs, the candidates of all band groups merged: top-K by
-the exact Jaccard their shared playlists give; songs in one playlist and songs LSH left short get
-exact lists). Counts go to accumulators and the summary.
+and `write_verified_neighbours` (per block of songs, the candidates of all band groups merged:
+top-K by the exact Jaccard their shared playlists give; songs in one playlist and songs LSH left
+short get exact lists). Counts go to accumulators and the summary.
 """
 
 from collections.abc import Iterator
@@ -17,7 +17,6 @@ from pyspark.sql import SparkSession
 
 from spark.engines import lsh
 from spark.engines.blocks import (
-    NEIGHBOUR_SCHEMA,
     BlockCompute,
     BlockRunner,
     GroupCompute,
@@ -165,20 +164,22 @@ def _verify_block(ranges: list[tuple[int, int]], k: int, counters: Counters) -> 
     return compute
 
 
-def verified_neighbours(
+def write_verified_neighbours(
     runner: BlockRunner,
     candidates: Rows,
     ranges: list[tuple[int, int]],
     k: int,
     counters: Counters,
-) -> Rows:
-    """Top-k per song from candidates verified with exact Jaccard: NEIGHBOUR_SCHEMA rows.
+    output: str,
+) -> None:
+    """Write the top-k per song from candidates verified with exact Jaccard to
+    `<output>/neighbours` (NEIGHBOUR_SCHEMA rows).
 
     One block per range of songs (`ranges`); songs in one playlist and songs LSH left short
     get exact lists (`lsh.verified_top_k`).
     """
     compute = _verify_block(ranges, k, counters)
-    return runner.regroup(candidates, _markers(ranges), compute, NEIGHBOUR_SCHEMA)
+    runner.write_regroup(candidates, _markers(ranges), compute, output)
 
 
 def verification_blocks(matrix: SongMatrix) -> list[tuple[int, int]]:

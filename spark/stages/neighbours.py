@@ -56,7 +56,7 @@ def _run_exact(
     # Two tasks a core at least: blocks differ in time, cores should not wait.
     ranges = exact.exact_blocks(runner.matrix, 2 * spark.sparkContext.defaultParallelism)
     with stages.stage("neighbours"):
-        runner.write(exact.exact_neighbours(runner, ranges, args.k), output)
+        exact.write_exact_neighbours(runner, ranges, args.k, output)
     return {"blocks": len(ranges)}
 
 
@@ -70,8 +70,7 @@ def _run_minhash(
         tasks = minhash.task_count(spark)
         candidates = find_candidates(runner, settings, ranges, args.k, counters, tasks)
     with stages.stage("neighbours"):
-        found = minhash.verified_neighbours(runner, candidates, ranges, args.k, counters)
-        runner.write(found, output)
+        minhash.write_verified_neighbours(runner, candidates, ranges, args.k, counters, output)
         runner.drop(candidates)
     signatures = int((runner.matrix.degrees >= 2).sum())  # songs in one playlist need none
     return {"signatures": signatures, **counters.values()}
