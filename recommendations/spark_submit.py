@@ -76,7 +76,8 @@ class JobOptions:
 
 # A local run's one JVM (driver and executors in one) collects with the throughput collector:
 # parsing millions of lines makes short-lived garbage, which it collects with less work than the
-# default G1 (docs/benchmarks.md, the build at 12.9M). A cluster's JVMs keep their own options.
+# default G1 (docs/benchmarks.md, "Exact build under the bar again"). A cluster's JVMs keep
+# their own options.
 LOCAL_JVM_OPTIONS = "-XX:+UseParallelGC"
 
 

@@ -16,7 +16,7 @@ from spark.matrix import Neighbours, SongMatrix
 
 # Songs per column slice in `exact_top_k`: its accumulator (4 bytes a song, 1 MiB) stays in a
 # core's L2 cache, and each row walks its playlists once per slice, so fewer slices cost fewer
-# walks (docs/benchmarks.md, the build at 12.9M: slice widths).
+# walks (docs/benchmarks.md, "Exact build under the bar again").
 _COLUMN_SLICE = 262_144
 
 
