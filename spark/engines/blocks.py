@@ -107,7 +107,8 @@ def written_by_task(
 ) -> Callable[[Iterator[pd.DataFrame]], Iterator[pd.DataFrame]]:
     """`run` (a mapInPandas function yielding neighbour rows) writing its rows to one Parquet
     file in `directory` and yielding their count (WRITTEN_SCHEMA). The file is named after the
-    task's partition, so a retried task replaces what a failed attempt left."""
+    task's partition and moved into place once whole, so a retried or speculative attempt
+    replaces another's file instead of mixing with it."""
 
     def write(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         tables = [pa.Table.from_pandas(frame, preserve_index=False) for frame in run(batches)]
@@ -115,7 +116,9 @@ def written_by_task(
         if rows:
             filesystem, path = output_path(directory)
             name = f"{path}/part-{TaskContext.get().partitionId():05d}.parquet"
-            pq.write_table(pa.concat_tables(tables), name, filesystem=filesystem)
+            attempt = f"{path}/.{uuid.uuid4().hex}.parquet"
+            pq.write_table(pa.concat_tables(tables), attempt, filesystem=filesystem)
+            filesystem.move(attempt, name)
         yield pd.DataFrame({"rows": [rows]})
 
     return write

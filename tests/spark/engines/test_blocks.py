@@ -33,7 +33,8 @@ def test_tasks_that_find_no_neighbours_leave_an_empty_table_in_place_of_an_earli
     # One song per playlist: no song shares a playlist with another.
     lonely = [(f"user{i}", f"Artist {i}", f"Title {i}", "Mix") for i in range(30)]
     path = write_playlists_csv(tmp_path / "lonely.csv", lonely)
-    _, earlier, output = generated[0], generated[1], tmp_path / "out"
+    _, earlier, _ = generated
+    output = tmp_path / "out"
     for source in (earlier, path):
         arguments = ["--input", str(source), "--output", str(output), "--k", "5"]
         arguments += ["--engine", engine, "--driver-budget", "0"]
