@@ -25,15 +25,15 @@ def write_summary(output: str, summary: contract.Summary) -> None:
         stream.write((summary.to_json(indent=2) + "\n").encode("utf-8"))
 
 
-def empty_directory(directory: str) -> None:
-    """Make `directory` an empty directory, whatever it held."""
+def empty_directory(directory: str) -> tuple[pafs.FileSystem, str]:
+    """Make `directory` an empty directory, whatever it held; its `output_path`."""
     filesystem, path = output_path(directory)
     filesystem.delete_dir_contents(path, missing_dir_ok=True)
     filesystem.create_dir(path)
+    return filesystem, path
 
 
 def write_parquet(table: pa.Table, directory: str) -> None:
     """Replace `directory` with one Parquet file of `table`."""
-    empty_directory(directory)
-    filesystem, path = output_path(directory)
+    filesystem, path = empty_directory(directory)
     pq.write_table(table, f"{path}/part-00000.parquet", filesystem=filesystem)
